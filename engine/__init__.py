@@ -1,0 +1,1 @@
+"""lstm-tutor: the numerical core (no UI imports)."""

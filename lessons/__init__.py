@@ -1,0 +1,1 @@
+"""The shipped curriculum: one YAML file per lesson."""
