@@ -1,0 +1,235 @@
+"""The lesson format as pydantic models: what an author may write in `lessons/*.yaml`.
+
+Unknown keys are errors (`extra="forbid"`), so a misspelt key is reported rather than ignored.
+Values the schema cannot judge alone (given numbers, references, quantities) are checked by
+`tutor.lessons.validation`, which evaluates them against the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+DEFAULT_RTOL = 0.01  # learners type 3-4 significant digits; ±1% accepts that, rejects real slips
+DEFAULT_ATOL = 1e-4  # so that a reference of exactly 0 can still be matched by a typed 0.0000
+IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Tolerance(_Strict):
+    """How close an answer must be: |answer - expected| <= atol + rtol * |expected|, per element."""
+
+    rtol: float = Field(DEFAULT_RTOL, ge=0, le=1, description="relative tolerance (0.01 = ±1%)")
+    atol: float = Field(DEFAULT_ATOL, ge=0, description="absolute tolerance, matters near zero")
+
+
+class Mistake(_Strict):
+    """An anticipated wrong answer: when the learner's value matches it, show the feedback."""
+
+    expression: str = Field(description="formula over the step's names giving the wrong value")
+    feedback: str = Field(description="Markdown shown when the learner's value matches")
+
+
+class RandomSpec(_Strict):
+    """Numbers drawn per learner (stable for one learner, different between learners)."""
+
+    distribution: Literal["uniform", "normal", "integers"] = "uniform"
+    range: tuple[float, float] | None = Field(
+        None, description="[low, high] for uniform and integers (inclusive)"
+    )
+    mean: float = 0.0
+    std: float = Field(1.0, gt=0)
+    shape: list[Annotated[int, Field(ge=1, le=64)]] = Field(default_factory=list)
+    decimals: int | None = Field(2, ge=0, le=10, description="round so numbers are typeable")
+
+
+class RandomGiven(_Strict):
+    random: RandomSpec
+
+
+class InitialState(_Strict):
+    """Names of the givens holding the initial state; a missing one starts at zeros."""
+
+    h: str | None = None
+    c: str | None = None
+
+
+class CellWeights(_Strict):
+    """Either the concatenated form `z = concat(x, h) @ W + B` (seed 000) or torch's 4 tensors."""
+
+    W: str | None = Field(None, description="given of shape (input+hidden, gates*hidden)")
+    B: str | None = Field(None, description="given of shape (1, gates*hidden) or (gates*hidden,)")
+    W_ih: str | None = None
+    W_hh: str | None = None
+    b_ih: str | None = None
+    b_hh: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> CellWeights:
+        concat = self.W is not None or self.B is not None
+        split = any(v is not None for v in (self.W_ih, self.W_hh, self.b_ih, self.b_hh))
+        if concat == split:
+            raise ValueError("give either W and B (concatenated form) or W_ih, W_hh, b_ih, b_hh")
+        if concat and (self.W is None or self.B is None):
+            raise ValueError("the concatenated form needs both W and B")
+        if split and (self.W_ih is None or self.W_hh is None):
+            raise ValueError("torch's form needs at least W_ih and W_hh (biases may be left out)")
+        return self
+
+
+class Readout(_Strict):
+    """The output layer after the last step: y = activation(h_T @ weight + bias)."""
+
+    weight: str
+    bias: str | None = None
+    activation: Literal["sigmoid", "tanh", "identity"] = "identity"
+
+
+class Model(_Strict):
+    """The cell the engine unrolls to compute every `quantity:` a step asks for."""
+
+    cell: Literal["lstm", "gru", "rnn"]
+    layout: str | list[str] = Field(
+        "pytorch",
+        description="gate order: pytorch, keras, seed000, seed004, or an explicit list of gates",
+    )
+    gru_form: Literal["pytorch", "classic"] = Field(
+        "pytorch", description="pytorch: reset applied after the matmul; classic: before"
+    )
+    nonlinearity: Literal["tanh", "relu"] = "tanh"
+    input_size: int = Field(ge=1, le=64)
+    hidden_size: int = Field(ge=1, le=64)
+    inputs: list[str] = Field(min_length=1, description="names of the givens x_0, x_1, ...")
+    initial_state: InitialState = Field(default_factory=InitialState)
+    weights: CellWeights
+    readout: Readout | None = None
+
+
+class _StepBase(_Strict):
+    id: str = Field(pattern=IDENT, description="also the name later steps use for this value")
+    title: str | None = None
+    prompt: str = Field(description="Markdown; {{ expression }} is replaced by its value")
+    hints: list[str] = Field(default_factory=list, description="revealed one at a time")
+    explanation: str | None = Field(None, description="Markdown shown after success")
+
+
+class _ValueStep(_StepBase):
+    quantity: str | None = Field(
+        None, description="what the engine computes: f, i, g/c_hat, o, z, c, h, y... or f0, h2"
+    )
+    t: int | None = Field(None, ge=0, description="time step for `quantity` (f at t=1 is f1)")
+    reference: str | None = Field(None, description="formula over givens and earlier step ids")
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+    mistakes: list[Mistake] = Field(default_factory=list)
+
+
+class NumericStep(_ValueStep):
+    """The learner types a number, an array or any expression; its value is checked."""
+
+    kind: Literal["numeric"]
+
+    @model_validator(mode="after")
+    def _has_reference(self) -> NumericStep:
+        if self.quantity is None and self.reference is None:
+            raise ValueError("a numeric step needs `quantity:` or `reference:`")
+        return self
+
+
+class FormulaStep(_ValueStep):
+    """The learner types an expression; it must be the formula, not just a matching number."""
+
+    kind: Literal["formula"]
+    reference: str = Field(description="the formula; compared at the lesson's values and perturbed")
+    names: list[str] | None = Field(
+        None, description="names the formula may use (default: givens and earlier step ids)"
+    )
+
+
+class Choice(_Strict):
+    text: str
+    correct: bool = False
+    feedback: str | None = None
+
+
+class ChoiceStep(_StepBase):
+    """Multiple choice: the learner answers with the letter (a, b, ...), number or text."""
+
+    kind: Literal["choice"]
+    choices: list[Choice] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> ChoiceStep:
+        right = sum(c.correct for c in self.choices)
+        if right != 1:
+            raise ValueError(f"exactly one choice must have `correct: true` (found {right})")
+        return self
+
+
+class ExplanationStep(_StepBase):
+    """Text only: nothing to answer."""
+
+    kind: Literal["explanation"]
+
+
+class RunStep(_StepBase):
+    """A training or evaluation job the engine runs (engine.jobs.run_job(spec, ...))."""
+
+    kind: Literal["run"]
+    job: dict[str, Any] = Field(description="spec for engine.jobs.run_job, e.g. {task: sine, ...}")
+
+
+Step = Annotated[
+    NumericStep | FormulaStep | ChoiceStep | ExplanationStep | RunStep,
+    Field(discriminator="kind"),
+]
+STEP_KINDS = ("numeric", "formula", "choice", "explanation", "run")
+
+
+class Lesson(_Strict):
+    """One lesson file."""
+
+    id: str = Field(pattern=SLUG, description="the file name without .yaml")
+    title: str
+    summary: str
+    group: Literal["by-hand", "training", "forecasting"]
+    prerequisites: list[str] = Field(default_factory=list)
+    givens: dict[str, Any] = Field(
+        default_factory=dict,
+        description="name: number, nested list, or {random: {...}}",
+    )
+    model: Model | None = None
+    steps: list[Step] = Field(min_length=1)
+
+    _source: str | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> str | None:
+        """The file this lesson was read from, if any."""
+        return self._source
+
+    def step(
+        self, step_id: str
+    ) -> NumericStep | FormulaStep | ChoiceStep | ExplanationStep | RunStep:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def lesson_json_schema() -> dict[str, Any]:
+    """The JSON Schema editors use to validate lesson YAML as authors type."""
+    schema = Lesson.model_json_schema()
+    random_given = RandomGiven.model_json_schema()
+    schema["$defs"].update(random_given.pop("$defs", {}))
+    schema["$defs"]["RandomGiven"] = random_given
+    schema["properties"]["givens"]["additionalProperties"] = {
+        "anyOf": [{"type": "number"}, {"type": "array"}, {"$ref": "#/$defs/RandomGiven"}]
+    }
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lstm-tutor lesson"
+    return schema
