@@ -1,0 +1,72 @@
+"""Home screen, help, theme and palette, driven through Pilot at 80x24."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown, OptionList
+
+from tests.app.conftest import drive, notifications, wait_for
+from tutor.screens.help import HelpScreen
+from tutor.screens.home import HomeScreen
+from tutor.screens.lab import LabScreen
+
+
+@drive
+async def test_home_lists_lessons_grouped_with_progress(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        options = app.screen.query_one("#lessons", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts[0] == "By hand"
+        assert "Training" in prompts and "Forecasting" in prompts
+        first = next(p for p in prompts if "LSTM forward pass by hand" in p)
+        assert first.endswith(f"0/{app.lesson_info('lstm-forward-pass').n_steps}")
+        summary = app.screen.query_one("#lesson-summary", Markdown)
+        assert "LSTM forward pass" in summary.source
+
+
+@drive
+async def test_help_opens_and_closes(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@drive
+async def test_theme_toggles(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is not dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is dark
+
+
+@drive
+async def test_unknown_lesson_is_a_notification_not_a_crash(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("no-such-lesson")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("no-such-lesson" in m or "no lesson" in m for m in notifications(app))
+
+
+@drive
+async def test_palette_reaches_the_lab_and_the_lessons(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Resume", "Training lab", "Forecast", "Help", "Toggle light/dark"):
+            assert title in commands
+        await pilot.press("ctrl+p")
+        await pilot.press(*"training lab")
+
+        def found() -> bool:
+            lists = app.screen.query("CommandList")
+            return bool(lists) and lists.first().option_count > 0
+
+        await wait_for(pilot, found, what="palette results")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen)

@@ -1,0 +1,1 @@
+"""Screens of the Textual app: home, lesson player, training lab, forecast view, help."""

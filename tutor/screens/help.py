@@ -1,0 +1,47 @@
+"""The `?` screen: what each key does, on every screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+## Keys
+
+**Everywhere**: `?` or `f1` this help · `ctrl+p` command palette (every action by name) ·
+`ctrl+t` light/dark theme · `escape` back · `ctrl+q` quit (stops any training first).
+
+**Home**: `enter` open the highlighted lesson · `r` resume where you left off ·
+`l` training lab · `f` forecast view.
+
+**Lesson**: type a formula or numbers; its value, or the error with a caret under the
+column, shows while you type. `enter` checks, and after a right answer moves on.
+`ctrl+g` next hint · `ctrl+r` reveal the answer (after 3 tries) ·
+`ctrl+n` / `ctrl+b` next / previous step · `ctrl+x` stops a run step's training.
+
+**Formulas**: `sigmoid`, `tanh`, `concat`, `@` (matrix product), `*`, `+`, `-`, `/`,
+indexing like `z0[0, 1]`. Each earlier answer is available by its step id.
+
+**Training lab**: pick the task, the models (several train side by side) and the
+hyperparameters; `ctrl+s` start, `ctrl+x` stop (within a batch).
+
+**Forecast**: `ctrl+s` trains and forecasts the built-in data; type a path, then
+`ctrl+e` (or enter) exports the forecast to CSV.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and formula syntax; any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("question_mark", "dismiss", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Markdown(HELP)

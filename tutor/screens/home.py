@@ -1,0 +1,107 @@
+"""Home: the lessons grouped by kind, each with its progress, and the way into the tools."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from tutor.screens import learner
+
+GROUPS = (("by-hand", "By hand"), ("training", "Training"), ("forecasting", "Forecasting"))
+TOOLS = (("tool:lab", "Training lab", "Train RNN, LSTM and GRU models side by side."),
+         ("tool:forecast", "Forecast view", "Forecast the built-in transit data set."))  # fmt: skip
+
+
+class HomeScreen(Screen[None]):
+    """The curriculum with progress; enter opens, r resumes."""
+
+    BINDINGS = [
+        Binding("r", "app.resume", "Resume"),
+        Binding("l", "app.open_lab", "Lab"),
+        Binding("f", "app.open_forecast", "Forecast"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield OptionList(id="lessons")
+            with VerticalScroll(id="lesson-info"):
+                yield Markdown("", id="lesson-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_lessons()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lessons()
+
+    def refresh_lessons(self) -> None:
+        """Rebuild the list (progress changes while lessons are open)."""
+        option_list = self.query_one("#lessons", OptionList)
+        highlighted = option_list.highlighted_option
+        keep = highlighted.id if highlighted else None
+        option_list.clear_options()
+        infos = self.app.lesson_infos(refresh=True)  # type: ignore[attr-defined]
+        for group, heading in GROUPS:
+            members = [info for info in infos if info.group == group]
+            option_list.add_option(Option(Text(heading, style="bold"), disabled=True))
+            if not members:
+                option_list.add_option(Option(Text("  (none yet)", style="dim"), disabled=True))
+            for info in members:
+                option_list.add_option(Option(self._line(info), id=f"lesson:{info.id}"))
+        option_list.add_option(Option(Text("Tools", style="bold"), disabled=True))
+        for option_id, title, _ in TOOLS:
+            option_list.add_option(Option(Text(f"  {title}"), id=option_id))
+        ids = [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
+        target = keep if keep and keep in ids else next((i for i in ids if i), None)
+        if target:
+            option_list.highlighted = ids.index(target)
+            self.summarise(target)
+        option_list.focus()
+
+    def _line(self, info) -> Text:
+        done, total = learner.progress(info.id, info.n_steps)
+        mark = "✓" if total and done >= total else ("•" if done else " ")
+        line = Text(f"  {mark} ")
+        line.append(info.title)
+        line.append(f"  {done}/{total}", style="dim")
+        return line
+
+    @on(OptionList.OptionHighlighted, "#lessons")
+    def _show_summary(self, event: OptionList.OptionHighlighted) -> None:
+        self.summarise(event.option.id or "")
+
+    def summarise(self, option_id: str) -> None:
+        """Describe the highlighted lesson or tool beside the list."""
+        summary = self.query_one("#lesson-summary", Markdown)
+        for tool_id, title, text in TOOLS:
+            if option_id == tool_id:
+                summary.update(f"## {title}\n\n{text}\n\n`enter` opens it.")
+                return
+        info = self.app.lesson_info(option_id.removeprefix("lesson:"))  # type: ignore[attr-defined]
+        if info is None:
+            summary.update("")
+            return
+        done, total = learner.progress(info.id, info.n_steps)
+        prereq = ", ".join(info.prerequisites) or "none"
+        summary.update(
+            f"## {info.title}\n\n{info.summary}\n\n"
+            f"**Progress**: {done} of {total} steps  \n**Needs**: {prereq}\n\n"
+            "`enter` opens it, `r` resumes where you left off."
+        )
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        if option_id == "tool:lab":
+            self.app.action_open_lab()  # type: ignore[attr-defined]
+        elif option_id == "tool:forecast":
+            self.app.action_open_forecast()  # type: ignore[attr-defined]
+        elif option_id.startswith("lesson:"):
+            self.app.open_lesson(option_id.removeprefix("lesson:"))  # type: ignore[attr-defined]

@@ -1,0 +1,126 @@
+"""The training lab: pick a task, models and hyperparameters, and watch them train side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
+
+from tutor.messages import JobFinished
+from tutor.widgets.training_panel import TrainingPanel
+
+TASKS = [
+    ("max–min, sequences of 60 (seed 004)", "maxmin"),
+    ("sine wave, window 40 (seed 003)", "sine"),
+]
+MODELS = ("rnn", "lstm", "gru")
+
+
+class LabScreen(Screen[None]):
+    """A free training lab; the lesson player's run steps use the same TrainingPanel."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Home"),
+        Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("ctrl+x", "stop", "Stop", priority=True),
+    ]
+
+    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.defaults = {"task": "maxmin", "models": list(MODELS), "hidden": 16, "epochs": 10}
+        self.defaults["lr"] = 0.01
+        self.defaults.update(defaults or {})
+
+    def compose(self) -> ComposeResult:
+        d = self.defaults
+        yield Header()
+        with VerticalScroll(id="lab-body"):
+            with Horizontal(id="lab-task", classes="form-row"):
+                yield Label("task", classes="field-label")
+                yield Select(TASKS, value=d["task"], allow_blank=False, id="task", compact=True)
+            with Horizontal(id="lab-models", classes="form-row"):
+                yield Label("models", classes="field-label")
+                for model in MODELS:
+                    yield Checkbox(
+                        model.upper(), value=model in d["models"], id=f"use-{model}", compact=True
+                    )
+            with Horizontal(id="lab-hyper", classes="form-row"):
+                yield Label("hidden", classes="field-label")
+                yield Input(
+                    str(d["hidden"]), id="hidden", type="integer", classes="number", compact=True
+                )
+                yield Label("epochs", classes="field-label")
+                yield Input(
+                    str(d["epochs"]), id="epochs", type="integer", classes="number", compact=True
+                )
+                yield Label("lr", classes="field-label")
+                yield Input(str(d["lr"]), id="lr", type="number", classes="number", compact=True)
+            with Horizontal(id="lab-buttons", classes="form-row"):
+                yield Button("Start", id="start", variant="primary", compact=True)
+                yield Button("Stop", id="stop", variant="error", compact=True)
+                yield Label("", id="lab-status")
+            yield TrainingPanel(id="lab-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Training lab"
+        self.query_one(TrainingPanel).show_models(self.chosen_models())
+
+    def chosen_models(self) -> list[str]:
+        return [m for m in MODELS if self.query_one(f"#use-{m}", Checkbox).value]
+
+    @on(Checkbox.Changed)
+    def _models_changed(self) -> None:
+        panel = self.query_one(TrainingPanel)
+        if not panel.running:
+            panel.show_models(self.chosen_models())
+
+    def spec(self) -> dict[str, Any] | None:
+        """The job spec from the form, or None (after a notification) when it is not valid."""
+        models = self.chosen_models()
+        if not models:
+            self.notify("Choose at least one model.", severity="warning")
+            return None
+        try:
+            hidden = int(self.query_one("#hidden", Input).value)
+            epochs = int(self.query_one("#epochs", Input).value)
+            lr = float(self.query_one("#lr", Input).value)
+        except ValueError:
+            self.notify("hidden and epochs must be whole numbers, lr a number.", severity="error")
+            return None
+        if not (1 <= hidden <= 512 and 1 <= epochs <= 1000 and 0 < lr <= 10):
+            self.notify("Use 1–512 hidden units, 1–1000 epochs, 0 < lr ≤ 10.", severity="error")
+            return None
+        task = self.query_one("#task", Select).value
+        return {"task": task, "models": models, "hidden": hidden, "epochs": epochs, "lr": lr}
+
+    def action_start(self) -> None:
+        spec = self.spec()
+        if spec is not None and self.query_one(TrainingPanel).start(spec) is not None:
+            self.query_one("#lab-status", Label).update("training…")
+
+    def action_stop(self) -> None:
+        panel = self.query_one(TrainingPanel)
+        if panel.running:
+            panel.stop()
+            self.query_one("#lab-status", Label).update("stopping…")
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self.action_stop()
+
+    @on(JobFinished)
+    def _finished(self, event: JobFinished) -> None:
+        status = "stopped" if event.cancelled else "done"
+        self.query_one("#lab-status", Label).update(status)
+        if event.summary:
+            self.notify(event.summary, title="Training", timeout=8)

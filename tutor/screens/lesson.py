@@ -1,0 +1,312 @@
+"""The lesson player: one step at a time, typed answers checked by the lesson runtime.
+
+Everything numerical comes from `tutor.lessons.runtime.LessonSession` (previews, checks,
+diagnoses, exact values); this screen only shows it and remembers the learner's place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Markdown, Static
+
+from tutor.messages import JobFinished, LessonCompleted
+from tutor.screens import learner
+from tutor.widgets.cell_diagram import CellDiagram
+from tutor.widgets.givens_table import GivensTable
+from tutor.widgets.training_panel import TrainingPanel
+
+REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
+ANSWERED = ("numeric", "formula", "choice")
+
+
+@dataclass
+class StepState:
+    tries: int = 0
+    hints_shown: int = 0
+    done: bool = False
+    revealed: bool = False
+    answer: str = ""
+    feedback: str = ""
+
+
+class LessonScreen(Screen[None]):
+    """Prompt, givens, cell diagram, answer with live preview, feedback and hints."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Home"),
+        Binding("ctrl+n", "next_step", "Next"),
+        Binding("ctrl+b", "previous_step", "Back"),
+        Binding("ctrl+g", "hint", "Hint"),
+        Binding("ctrl+r", "reveal", "Reveal"),
+        Binding("ctrl+x", "stop_training", "Stop", show=False, priority=True),
+    ]
+
+    def __init__(self, session: Any, start_step: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.lesson = session.lesson
+        self.steps = session.steps
+        self.states = {step.id: StepState() for step in self.steps}
+        done = learner.done_steps(self.lesson.id)
+        saved = learner.answers(self.lesson.id)
+        for step in self.steps:
+            state = self.states[step.id]
+            state.done = step.id in done
+            state.answer = saved.get(step.id, "")
+        ids = [s.id for s in self.steps]
+        if start_step in ids:
+            self.index = ids.index(start_step)
+        else:  # the first step not done yet, else the first
+            self.index = next((i for i, s in enumerate(self.steps) if s.id not in done), 0)
+        self.completed_notified = self.complete
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lesson-body"):
+            with Vertical(id="lesson-main"):
+                yield Label("", id="step-title")
+                with VerticalScroll(id="prompt-scroll"):
+                    yield Markdown("", id="prompt")
+                    yield Markdown("", id="hints")
+                    yield TrainingPanel(id="run-panel")
+                yield Input(id="answer", placeholder="type a formula or numbers")
+                yield Static("", id="preview")
+                yield Markdown("", id="feedback")
+            with VerticalScroll(id="lesson-side"):
+                model = self.lesson.model
+                yield CellDiagram(model.cell if model else "lstm", id="diagram")
+                yield GivensTable(id="givens")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#diagram").display = self.lesson.model is not None
+        self.title = self.lesson.title
+        self.show_step()
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def step(self) -> Any:
+        return self.steps[self.index]
+
+    @property
+    def state(self) -> StepState:
+        return self.states[self.step.id]
+
+    @property
+    def complete(self) -> bool:
+        return all(state.done for state in self.states.values())
+
+    def show_step(self) -> None:
+        step, state = self.step, self.state
+        mark = " ✓" if state.done else ""
+        self.sub_title = f"step {self.index + 1}/{len(self.steps)}"
+        status = "  — lesson complete ✓" if self.complete else ""
+        self.query_one("#step-title", Label).update(
+            Text(f"{self.index + 1}/{len(self.steps)} · {step.title or step.id}{mark}{status}")
+        )
+        prompt = self._safe(lambda: self.session.prompt(step.id), step.prompt)
+        if step.kind == "choice":
+            letters = "abcdefghij"
+            prompt += "\n\n" + "\n".join(
+                f"- **{letters[i]})** {choice.text}" for i, choice in enumerate(step.choices)
+            )
+        self.query_one("#prompt", Markdown).update(prompt)
+        self._show_hints()
+        self.query_one("#feedback", Markdown).update(state.feedback)
+        self.query_one("#preview", Static).update("")
+        answer = self.query_one("#answer", Input)
+        answer.placeholder = {
+            "numeric": "type a formula or numbers, enter checks",
+            "formula": "type the formula, enter checks",
+            "choice": "type a letter (a, b, ...), enter checks",
+            "explanation": "press enter to continue",
+            "run": "press enter to start training (ctrl+x stops)",
+        }.get(step.kind, "")
+        with answer.prevent(Input.Changed):
+            answer.value = state.answer if step.kind in ANSWERED else ""
+        if step.kind in ANSWERED and state.answer:
+            self._preview(state.answer)
+        answer.focus()
+        panel = self.query_one("#run-panel", TrainingPanel)
+        panel.display = step.kind == "run"
+        self.query_one("#diagram", CellDiagram).quantity = getattr(step, "quantity", None)
+        givens = self._safe(lambda: self.session.givens_for(step.id), {})
+        table = self.query_one("#givens", GivensTable)
+        table.show(givens)
+        table.display = bool(givens)
+        learner.set_position(self.lesson.id, step.id)
+
+    def _show_hints(self) -> None:
+        hints = self._safe(lambda: self.session.hints(self.step.id), [])
+        shown = hints[: self.state.hints_shown]
+        text = "\n\n".join(f"**Hint {n}.** {hint}" for n, hint in enumerate(shown, 1))
+        self.query_one("#hints", Markdown).update(text)
+
+    def _safe(self, compute, fallback):
+        """A runtime error in one step's text must not take the lesson down."""
+        try:
+            return compute()
+        except Exception as exc:  # noqa: BLE001 - shown, not raised
+            self.notify(f"{type(exc).__name__}: {exc}", title="Lesson", severity="error")
+            return fallback
+
+    # --- typing and checking -------------------------------------------------------------
+
+    @on(Input.Changed, "#answer")
+    def _changed(self, event: Input.Changed) -> None:
+        if self.step.kind in ("numeric", "formula"):
+            self._preview(event.value)
+
+    def _preview(self, text: str) -> None:
+        preview = self.query_one("#preview", Static)
+        if self.step.kind not in ("numeric", "formula"):
+            preview.update("")
+            return
+        result = self._safe(lambda: self.session.preview(self.step.id, text), None)
+        if result is None or (result.value is None and result.error is None):
+            preview.update("")
+        elif result.error is not None:
+            line = Text()
+            col = result.col
+            width = self.query_one("#answer", Input).content_size.width
+            if col is not None and col < width:
+                line.append(" " * col + "^ ", style="bold red")
+            elif col is not None:
+                line.append(f"column {col + 1}: ", style="bold red")
+            line.append(result.error, style="red")
+            preview.update(line)
+        else:
+            preview.update(Text(f"= {result.text}", style="green"))
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        kind = self.step.kind
+        if kind in ANSWERED and self.state.done and event.value == self.state.answer:
+            self.action_next_step()  # enter again after a right answer moves on
+        elif kind == "explanation":
+            self._mark_done("")
+            self.action_next_step()
+        elif kind == "run":
+            self.start_run()
+        else:
+            self.check(event.value)
+
+    def check(self, text: str) -> None:
+        step, state = self.step, self.state
+        result = self._safe(lambda: self.session.check(step.id, text), None)
+        if result is None:
+            return
+        state.answer = text
+        if result.error is not None:
+            state.feedback = f"**Cannot check that yet:** {result.error}"
+            if result.col is not None:
+                state.feedback += f" (column {result.col + 1})"
+        elif result.correct:
+            state.feedback = f"**✓ {result.feedback}**"
+            if result.explanation:
+                state.feedback += f"\n\n{result.explanation}"
+            self._mark_done(text)
+        else:
+            state.tries += 1
+            state.feedback = f"**✗** {result.feedback}"
+            if result.tolerance_text:
+                state.feedback += f"  \n*Accepted: {result.tolerance_text}.*"
+            if state.tries >= REVEAL_AFTER and not state.revealed:
+                state.feedback += "  \n`ctrl+r` reveals the answer."
+            error = learner.record(self.lesson.id, step.id, text, False)
+            if error:
+                self.notify(error, severity="warning")
+        self.show_step()
+
+    def _mark_done(self, answer: str) -> None:
+        self.state.done = True
+        error = learner.record(self.lesson.id, self.step.id, answer, True)
+        if error:
+            self.notify(error, severity="warning")
+        if self.complete and not self.completed_notified:
+            self.completed_notified = True
+            self.notify(f"Lesson complete: {self.lesson.title}", title="Well done")
+            self.post_message(LessonCompleted(self.lesson.id))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_next_step(self) -> None:
+        if self.index + 1 < len(self.steps):
+            self.index += 1
+            self.show_step()
+        elif self.complete:
+            self.notify("That was the last step; escape goes home.")
+
+    def action_previous_step(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self.show_step()
+
+    def action_hint(self) -> None:
+        hints = self._safe(lambda: self.session.hints(self.step.id), [])
+        if self.state.hints_shown >= len(hints):
+            self.notify("No more hints for this step.")
+            return
+        self.state.hints_shown += 1
+        self._show_hints()
+        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
+
+    def action_reveal(self) -> None:
+        step, state = self.step, self.state
+        if step.kind not in ANSWERED:
+            return
+        if state.tries < REVEAL_AFTER and not state.done:
+            left = REVEAL_AFTER - state.tries
+            self.notify(f"Try {left} more time{'s' if left > 1 else ''} before revealing.")
+            return
+        state.revealed = True
+        if step.kind == "choice":
+            right = next(i for i, c in enumerate(step.choices) if c.correct)
+            answer = f"{'abcdefghij'[right]}) {step.choices[right].text}"
+        else:
+            from tutor.lessons import display
+
+            expected = self._safe(lambda: self.session.expected(step.id), None)
+            answer = "?" if expected is None else display.exact(expected)
+            reference = getattr(step, "reference", None)
+            if step.kind == "formula" and reference:
+                answer = " ".join(str(reference).split())
+        state.feedback = f"**The answer:** `{answer}`  \nType it in to go on."
+        self.show_step()
+
+    # --- run steps -----------------------------------------------------------------------
+
+    def start_run(self) -> None:
+        spec = self._safe(lambda: self.session.job_spec(self.step.id), None)
+        if spec is None:
+            return
+        panel = self.query_one("#run-panel", TrainingPanel)
+        if panel.start(spec) is not None:
+            self.state.feedback = "Training… the loss curves fill in as it goes."
+            self.query_one("#feedback", Markdown).update(self.state.feedback)
+
+    def action_stop_training(self) -> None:
+        self.query_one("#run-panel", TrainingPanel).stop()
+
+    @on(JobFinished)
+    def _job_finished(self, event: JobFinished) -> None:
+        step = self.step
+        if step.kind != "run":
+            return
+        self.state.feedback = event.summary or "Training finished."
+        if event.cancelled:
+            self.state.feedback = "Stopped. Press enter to train again."
+        else:
+            self._mark_done("")
+        self.query_one("#feedback", Markdown).update(self.state.feedback)

@@ -1,0 +1,1 @@
+"""Widgets of the Textual app (only this package, tutor/screens and tutor/app.py import textual)."""

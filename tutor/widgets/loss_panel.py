@@ -1,0 +1,93 @@
+"""One model's training at a glance: loss sparklines (training, validation) and where it is."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Sparkline
+
+from tutor.messages import BatchProgress, EpochProgress, RunFinished
+
+MAX_POINTS = 200  # a sparkline narrower than its data summarises; keep memory bounded anyway
+
+
+def fmt_loss(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
+def fmt_seconds(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+class LossPanel(Vertical):
+    """Loss curves of one run, fed by the training worker's progress messages."""
+
+    DEFAULT_CSS = """
+    LossPanel {
+        height: auto;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    LossPanel .row { height: 2; }
+    LossPanel .row > Label { width: 12; }
+    LossPanel Sparkline { height: 2; width: 1fr; }
+    LossPanel #val-line > .sparkline--max-color { color: $warning; }
+    LossPanel #val-line > .sparkline--min-color { color: $warning 30%; }
+    LossPanel .status { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, run: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.run = run
+        self.train: list[float] = []
+        self.val: list[float] = []
+        self.border_title = run.upper()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label("train —", id="train-label")
+            yield Sparkline([], id="train-line")
+        with Horizontal(classes="row"):
+            yield Label("val   —", id="val-label")
+            yield Sparkline([], id="val-line")
+        yield Label("waiting", id="status", classes="status")
+
+    def reset(self) -> None:
+        self.train.clear()
+        self.val.clear()
+        self._draw()
+        self.query_one("#status", Label).update("waiting")
+
+    def add_epoch(self, event: EpochProgress) -> None:
+        self.train.append(float(event.train_loss))
+        if event.val_loss is not None:
+            self.val.append(float(event.val_loss))
+        del self.train[:-MAX_POINTS], self.val[:-MAX_POINTS]
+        self._draw()
+        self.query_one("#status", Label).update(
+            f"epoch {event.epoch}/{event.epochs}  lr {event.lr:.2g}  eta {fmt_seconds(event.eta)}"
+        )
+
+    def add_batch(self, event: BatchProgress) -> None:
+        self.query_one("#status", Label).update(
+            f"epoch {event.epoch}  batch {event.batch}/{event.n_batches}  "
+            f"loss {fmt_loss(event.loss)}"
+        )
+
+    def finish(self, event: RunFinished) -> None:
+        best = f"  best val {fmt_loss(event.best_val_loss)}" if event.best_val_loss else ""
+        self.query_one("#status", Label).update(
+            f"{event.reason} after {event.epochs_run} epochs{best}"
+        )
+
+    def _draw(self) -> None:
+        self.query_one("#train-line", Sparkline).data = list(self.train)
+        self.query_one("#val-line", Sparkline).data = list(self.val)
+        self.query_one("#train-label", Label).update(
+            f"train {fmt_loss(self.train[-1] if self.train else None)}"
+        )
+        self.query_one("#val-label", Label).update(
+            f"val   {fmt_loss(self.val[-1] if self.val else None)}"
+        )

@@ -1,0 +1,168 @@
+"""Runs an engine training job in a thread worker and shows each model's LossPanel side by side.
+
+The worker wraps `engine.jobs.run_job`; it never touches widgets, it only posts messages.
+Stopping sets a flag the trainer polls between batches, so the thread really ends (cancelling
+a Textual thread worker alone would leave the thread running, textual #3966).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from textual import on, work
+from textual.containers import Horizontal
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tutor.messages import BatchProgress, EpochProgress, JobFinished, RunFinished
+from tutor.widgets.loss_panel import LossPanel
+
+BATCH_MESSAGE_INTERVAL = 0.1  # seconds between batch messages per run: more is invisible
+
+
+class TrainingPanel(Horizontal):
+    """Loss panels of the models a job trains, plus the worker that trains them."""
+
+    DEFAULT_CSS = """
+    TrainingPanel { height: auto; }
+    TrainingPanel LossPanel { width: 1fr; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.job = 0
+        self.worker: Worker | None = None
+        self._stop = threading.Event()
+        self.last_summary = ""
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None and self.worker.state in (
+            WorkerState.PENDING,
+            WorkerState.RUNNING,
+        )
+
+    def show_models(self, models: list[str]) -> None:
+        """Empty panels for these runs (before a job starts)."""
+        self.remove_children()
+        self.mount_all([LossPanel(name, id=f"run-{name}") for name in models])
+
+    def start(self, spec: dict[str, Any]) -> Worker | None:
+        """Train `spec` (engine.jobs.run_job); refuses while a job still runs."""
+        if self.running:
+            self.notify("A training run is already going; stop it first.", severity="warning")
+            return None
+        self.job += 1
+        self._stop = threading.Event()
+        self.app_stop_events().add(self._stop)
+        self.show_models([str(m) for m in spec.get("models", [])])
+        self.worker = self._train(self.job, dict(spec), self._stop)
+        return self.worker
+
+    def stop(self) -> None:
+        """Ask the trainer to stop after the batch it is in."""
+        self._stop.set()
+
+    def app_stop_events(self) -> set[threading.Event]:
+        events = getattr(self.app, "stop_events", None)
+        return events if isinstance(events, set) else set()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    @work(thread=True, exit_on_error=False, group="training")
+    def _train(self, job: int, spec: dict[str, Any], stop: threading.Event) -> Any:
+        # heavy imports here: the app starts without torch
+        from engine.events import BatchEnd, EpochEnd, TrainingDone
+        from engine.jobs import run_job
+
+        worker = get_current_worker()
+        last_batch: dict[str, float] = {}
+
+        def on_event(event: object) -> None:
+            if isinstance(event, BatchEnd):
+                now = time.monotonic()
+                if now - last_batch.get(event.run, 0.0) < BATCH_MESSAGE_INTERVAL:
+                    return
+                last_batch[event.run] = now
+                self.post_message(
+                    BatchProgress(
+                        job, event.run, event.epoch, event.batch, event.n_batches, event.loss
+                    )
+                )
+            elif isinstance(event, EpochEnd):
+                self.post_message(
+                    EpochProgress(
+                        job,
+                        event.run,
+                        event.epoch,
+                        event.epochs,
+                        event.train_loss,
+                        event.val_loss,
+                        event.lr,
+                        event.elapsed,
+                        event.eta,
+                    )
+                )
+            elif isinstance(event, TrainingDone):
+                self.post_message(
+                    RunFinished(job, event.run, event.reason, event.epochs_run, event.best_val_loss)
+                )
+
+        def should_stop() -> bool:
+            return stop.is_set() or worker.is_cancelled
+
+        result = run_job(spec, on_event=on_event, should_stop=should_stop)
+        self.post_message(
+            JobFinished(
+                job,
+                str(getattr(result, "summary", "")),
+                dict(getattr(result, "runs", {}) or {}),
+                cancelled=stop.is_set(),
+            )
+        )
+        return result
+
+    # --- progress from the worker ------------------------------------------------------
+
+    def _panel(self, run: str) -> LossPanel:
+        found = self.query(f"#run-{run}")
+        if found:
+            return found.first(LossPanel)
+        panel = LossPanel(run, id=f"run-{run}")
+        self.mount(panel)
+        return panel
+
+    @on(BatchProgress)
+    def _batch(self, event: BatchProgress) -> None:
+        event.stop()
+        if event.job == self.job:
+            self._panel(event.run).add_batch(event)
+
+    @on(EpochProgress)
+    def _epoch(self, event: EpochProgress) -> None:
+        event.stop()
+        if event.job == self.job:
+            self._panel(event.run).add_epoch(event)
+
+    @on(RunFinished)
+    def _run_finished(self, event: RunFinished) -> None:
+        event.stop()
+        if event.job == self.job:
+            self._panel(event.run).finish(event)
+
+    @on(JobFinished)
+    def _job_finished(self, event: JobFinished) -> None:
+        # let it bubble: the screen decides what a finished job means (lesson step done, ...)
+        if event.job == self.job:
+            self.last_summary = event.summary
+        self.app_stop_events().discard(self._stop)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self.worker:
+            return
+        if event.state == WorkerState.ERROR:
+            self.app_stop_events().discard(self._stop)
+            error = event.worker.error
+            self.notify(f"Training failed: {error}", title="Training", severity="error", timeout=10)
