@@ -32,7 +32,7 @@ class LabScreen(Screen[None]):
 
     def __init__(self, defaults: dict[str, Any] | None = None) -> None:
         super().__init__()
-        self.defaults = {"task": "maxmin", "models": list(MODELS), "hidden": 16, "epochs": 10}
+        self.defaults = {"task": "maxmin", "models": list(MODELS), "hidden": 20, "epochs": 10}
         self.defaults["lr"] = 0.01
         self.defaults.update(defaults or {})
 

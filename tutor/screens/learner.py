@@ -25,7 +25,7 @@ def store() -> Any:
 
 def done_steps(lesson_id: str) -> set[str]:
     try:
-        return set(store().done_steps(lesson_id))
+        return set(store().completed_steps(lesson_id))
     except Exception:  # noqa: BLE001 - progress is a convenience, never a crash
         return set()
 

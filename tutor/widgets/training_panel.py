@@ -34,6 +34,7 @@ class TrainingPanel(Horizontal):
         self.job = 0
         self.worker: Worker | None = None
         self._stop = threading.Event()
+        self.thread_done = threading.Event()  # set when the training thread has returned
         self.last_summary = ""
 
     @property
@@ -55,9 +56,10 @@ class TrainingPanel(Horizontal):
             return None
         self.job += 1
         self._stop = threading.Event()
+        self.thread_done = threading.Event()
         self.app_stop_events().add(self._stop)
         self.show_models([str(m) for m in spec.get("models", [])])
-        self.worker = self._train(self.job, dict(spec), self._stop)
+        self.worker = self._train(self.job, dict(spec), self._stop, self.thread_done)
         return self.worker
 
     def stop(self) -> None:
@@ -72,7 +74,15 @@ class TrainingPanel(Horizontal):
         self._stop.set()
 
     @work(thread=True, exit_on_error=False, group="training")
-    def _train(self, job: int, spec: dict[str, Any], stop: threading.Event) -> Any:
+    def _train(
+        self, job: int, spec: dict[str, Any], stop: threading.Event, done: threading.Event
+    ) -> Any:
+        try:
+            return self._run_job(job, spec, stop)
+        finally:
+            done.set()
+
+    def _run_job(self, job: int, spec: dict[str, Any], stop: threading.Event) -> Any:
         # heavy imports here: the app starts without torch
         from engine.events import BatchEnd, EpochEnd, TrainingDone
         from engine.jobs import run_job
