@@ -1,0 +1,185 @@
+"""The formula language: what learners may type, what it computes, and how it refuses the rest."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tutor.lessons.formula import (
+    FUNCTIONS,
+    MAX_ELEMENTS,
+    FormulaError,
+    compare_formulas,
+    evaluate,
+    parse,
+)
+
+HOSTILE = [
+    line
+    for line in (Path(__file__).parent / "hostile_formulas.txt").read_text().splitlines()
+    if line and not line.startswith("# ")
+]
+W = np.array([[0.2, 0.4, -0.3, 0.1], [0.1, -0.2, 0.5, 0.3]])
+B = np.array([[0.1, 0.2, -0.1, 0.0]])
+NAMES = {"x0": np.array([[0.5]]), "h0": np.array([[0.0]]), "W": W, "B": B, "a": 2.0}
+
+
+def test_the_corpus_is_large_enough():
+    assert len(HOSTILE) >= 30
+
+
+@pytest.mark.parametrize("src", HOSTILE)
+def test_hostile_formula_gets_a_message_not_an_exception(src):
+    with pytest.raises(FormulaError) as info:
+        evaluate(src, NAMES)
+    assert info.value.message.strip()
+    assert "Traceback" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["(" * 5000 + "1" + ")" * 5000, "-" * 400 + "1", "+".join(["a"] * 240), "x0" * 1000],
+)
+def test_oversized_or_deeply_nested_input_is_refused_before_parsing(src):
+    with pytest.raises(FormulaError, match="unsupported"):
+        evaluate(src, NAMES)
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["__import__('os').system('true')", "x0.__class__", "lambda: 1", "[x for x in W]", "9**9**9"],
+)
+def test_escapes_are_called_unsupported(src):
+    with pytest.raises(FormulaError, match="unsupported"):
+        evaluate(src, NAMES)
+
+
+def test_nothing_is_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    with pytest.raises(FormulaError):
+        evaluate(f"__import__('pathlib').Path('{marker}').touch()", NAMES)
+    assert not marker.exists()
+
+
+def test_seed000_pre_activations():
+    z0 = evaluate("concat(x0, h0) @ W + B", NAMES)
+    assert np.round(z0, 8).tolist() == [[0.2, 0.4, -0.25, 0.05]]
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("1 + 2 * 3", 7.0),
+        ("(1 + 2) * 3", 9.0),
+        ("2 ** 3", 8.0),
+        ("-a + +a", 0.0),
+        ("7 / 2", 3.5),
+        ("1.5e1", 15.0),
+        ("W[0, 1]", 0.4),
+        ("W[-1, -1]", 0.3),
+        ("sum(W[:, 0])", 0.30000000000000004),
+        ("sum(W[0, 1:3])", 0.1),
+        ("dot([1, 2], [3, 4])", 11.0),
+        ("max(W)", 0.5),
+        ("min(W)", -0.3),
+        ("max(a, 3)", 3.0),
+        ("mean([1, 2, 3])", 2.0),
+        ("abs(-a)", 2.0),
+        ("sqrt(16)", 4.0),
+        ("exp(0)", 1.0),
+        ("log(exp(a))", 2.0),
+        ("relu(-a) + relu(a)", 2.0),
+        ("tanh(0)", 0.0),
+        ("sigmoid(0)", 0.5),
+        ("clip(5, 0, 1)", 1.0),
+        ("sum(softmax([1, 2, 3]))", 1.0),
+        ("transpose(W)[3, 1]", 0.3),
+        ("sum(outer([1, 2], [3, 4]))", 21.0),
+    ],
+)
+def test_operators_and_functions_match_numpy(src, expected):
+    assert evaluate(src, NAMES) == pytest.approx(expected, abs=1e-15)
+
+
+def test_every_whitelisted_function_is_covered_by_a_help_line():
+    assert all(f.help for f in FUNCTIONS.values())
+    assert {"sigmoid", "tanh", "relu", "exp", "log", "sqrt", "concat", "dot"} <= set(FUNCTIONS)
+    assert {"sum", "mean", "max", "min", "abs"} <= set(FUNCTIONS)
+
+
+def test_values_are_float64_arrays():
+    value = evaluate("1", {})
+    assert isinstance(value, np.ndarray) and value.dtype == np.float64 and value.shape == ()
+    assert evaluate("concat(x0, h0)", NAMES).shape == (1, 2)
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    assert evaluate("sigmoid(-1000)", {}) == 0.0
+    assert evaluate("sigmoid(1000)", {}) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("src", "col", "words"),
+    [
+        ("x0 +", 4, "ends too early"),
+        ("sigmoid(x0", 7, "never closed"),
+        ("x0 $ 2", 3, "syntax error"),
+        ("x0 @ W", 3, "1 columns but the right has 2 rows"),
+        ("W + [1, 2, 3]", 2, "do not line up"),
+        ("  sigmoid(X0)", 10, "did you mean x0"),
+        ("sigmod(x0)", 0, "did you mean sigmoid"),
+        ("tanh(c_hat)", 5, "unknown name c_hat"),
+    ],
+)
+def test_errors_point_at_the_column(src, col, words):
+    with pytest.raises(FormulaError) as info:
+        evaluate(src, NAMES)
+    assert info.value.col == col
+    assert words in info.value.message
+    assert info.value.caret(src).splitlines()[1] == " " * col + "^"
+
+
+def test_parse_reports_the_names_and_functions_used():
+    formula = parse("sigmoid(W[0, 0] * x0) + tanh(h0)")
+    assert formula.names == {"W", "x0", "h0"}
+    assert formula.functions == {"sigmoid", "tanh"}
+
+
+def test_result_size_is_capped_before_computing():
+    big = np.ones(MAX_ELEMENTS)
+    with pytest.raises(FormulaError, match="limited"):
+        evaluate("outer(v, v)", {"v": big})
+
+
+# --- formula equivalence -------------------------------------------------------------------
+
+GATES = {"f0": 0.55, "c0": 0.3, "i0": 0.6, "c_hat0": -0.2}
+
+
+def test_an_equivalent_rewriting_is_the_same_formula():
+    result = compare_formulas("c_hat0*i0 + c0*f0", "f0*c0 + i0*c_hat0", GATES)
+    assert result.equivalent and result.same_value_here and result.trials > 0
+
+
+def test_a_typed_in_number_is_not_the_formula():
+    value = float(evaluate("f0*c0 + i0*c_hat0", GATES))
+    result = compare_formulas(repr(value), "f0*c0 + i0*c_hat0", GATES)
+    assert result.same_value_here and not result.equivalent and result.is_constant
+    assert "number, not the formula" in result.message
+
+
+def test_coincidental_agreement_is_caught():
+    result = compare_formulas("2*x", "x*x", {"x": 2.0})
+    assert result.same_value_here and not result.equivalent
+    assert "different formula" in result.message
+
+
+def test_consistent_namespaces_let_a_learner_expand_a_given():
+    rng = np.random.default_rng(0)
+    spaces = []
+    for _ in range(4):
+        z = rng.normal(size=(1, 4))
+        spaces.append({"z0": z, "f0": 1 / (1 + np.exp(-z[0, 0])), "c0": rng.normal()})
+    here = spaces[0]
+    result = compare_formulas("sigmoid(z0[0, 0]) * c0", "f0 * c0", here, namespaces=spaces[1:])
+    assert result.equivalent

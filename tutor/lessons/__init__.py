@@ -1,0 +1,1 @@
+"""The lesson runtime: YAML lessons, the formula language, answer checking, diagnosis, progress."""
