@@ -16,6 +16,10 @@ MAX_GIVEN_SIZE = 4096
 class GivenError(ValueError):
     """A given that is not a number, a rectangular nested list or a valid `random:` spec."""
 
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where  # key path inside the given, for file:line:col
+
 
 def given_value(lesson_id: str, name: str, raw: Any, seed: int) -> np.ndarray:
     """The float64 array a given stands for, for the learner with `seed`."""
@@ -24,8 +28,14 @@ def given_value(lesson_id: str, name: str, raw: Any, seed: int) -> np.ndarray:
             spec = RandomGiven.model_validate(raw).random
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise GivenError(f"{where}: {first['msg']}") from None
+            loc = tuple(first["loc"])
+            where = ".".join(str(p) for p in loc)
+            if first["type"] == "extra_forbidden":
+                from tutor.lessons.suggest import did_you_mean
+
+                hint = did_you_mean(str(loc[-1]), RandomSpec.model_fields)
+                raise GivenError(f'unknown key "{loc[-1]}" in random{hint}', loc) from None
+            raise GivenError(f"{where}: {first['msg']}", loc) from None
         return draw(spec, seed, f"{lesson_id}/{name}")
     if isinstance(raw, bool) or raw is None or isinstance(raw, str):
         raise GivenError(

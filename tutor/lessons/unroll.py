@@ -1,0 +1,220 @@
+"""Unroll a lesson's `model:` with engine.cells and name every intermediate value.
+
+Naming follows seed 000: a gate or pre-activation carries the time step of the input it was
+computed from (`f0` comes from x0), a state carries the number of steps taken (`h0` is the
+initial state, `h1` the state after x0). `y` is the readout of the last hidden state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tutor.lessons.schema import Model
+
+STEP_QUANTITIES = {
+    "lstm": ("z", "z_i", "z_f", "z_g", "z_o", "i", "f", "g", "c_hat", "o"),
+    "gru": ("z_r", "z_z", "z_n", "r", "z", "n"),
+    "rnn": ("z",),
+}
+STATE_QUANTITIES = {"lstm": ("h", "c"), "gru": ("h",), "rnn": ("h",)}
+READOUT = "y"
+KNOWN_LAYOUTS = ("pytorch", "keras", "seed000", "seed004")
+
+
+class QuantityError(ValueError):
+    """A `quantity:` or model the engine cannot compute; `where` is the key path in `model:`."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def quantity_names(cell: str) -> tuple[str, ...]:
+    return (*STEP_QUANTITIES[cell], *STATE_QUANTITIES[cell], READOUT)
+
+
+def split_quantity(text: str, t: int | None, cell: str) -> tuple[str, int | None]:
+    """('f', 1) for `f1` or for `f` with t=1; unknown names raise QuantityError."""
+    name, index = text.strip(), t
+    known = quantity_names(cell)
+    if name not in known:
+        match = re.fullmatch(r"([A-Za-z_]+?)_?(\d+)", name)
+        if match and match.group(1) in known and t is None:
+            name, index = match.group(1), int(match.group(2))
+        elif match and match.group(1) in known:
+            raise QuantityError(
+                f'"{text}" already names a time step; drop `t:` or write "{match.group(1)}"'
+            )
+        else:
+            from tutor.lessons.suggest import did_you_mean
+
+            raise QuantityError(
+                f'unknown quantity "{text}" for an {cell.upper()} cell'
+                f"{did_you_mean(name, known)}; known: {', '.join(known)} (add a time step: f1, h2)"
+            )
+    if index is None and name != READOUT:
+        raise QuantityError(f'quantity "{name}" needs a time step: write `t: 0` or "{name}0"')
+    return name, index
+
+
+@dataclass
+class CellRun:
+    """The declared cell, its parameters, and every trace of the unrolled sequence."""
+
+    model: Model
+    params: Any
+    layout: Any
+    xs: list[np.ndarray]
+    h: list[np.ndarray] = field(default_factory=list)
+    c: list[np.ndarray] = field(default_factory=list)
+    traces: list[Any] = field(default_factory=list)
+    readout_weight: np.ndarray | None = None
+    readout_bias: np.ndarray | None = None
+
+    def step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray | None, params: Any = None) -> Any:
+        """One cell step with these inputs (diagnosis reruns steps with altered inputs)."""
+        from engine import cells
+
+        p = self.params if params is None else params
+        kind = self.model.cell
+        if kind == "lstm":
+            return cells.lstm_cell(x, h, c, p, layout=self.layout)
+        if kind == "gru":
+            return cells.gru_cell(
+                x, h, p, layout=self.layout, reset_after=self.model.gru_form == "pytorch"
+            )
+        return cells.rnn_cell(x, h, p, nonlinearity=self.model.nonlinearity)
+
+    def readout(self, h: np.ndarray, activation: str | None = None) -> np.ndarray:
+        if self.readout_weight is None or self.model.readout is None:
+            raise QuantityError("quantity y needs a `readout:` in the model block")
+        y = h @ self.readout_weight
+        if self.readout_bias is not None:
+            y = y + self.readout_bias
+        return activate(activation or self.model.readout.activation, y)
+
+    def quantity(self, name: str, index: int | None) -> np.ndarray:
+        kind = self.model.cell
+        steps = len(self.traces)
+        if name == READOUT:
+            return self.readout(self.h[steps if index is None else _in_range(index, steps, name)])
+        if name in STATE_QUANTITIES[kind]:
+            states = self.h if name == "h" else self.c
+            return states[_in_range(index, steps, name)]
+        if name in STEP_QUANTITIES[kind]:
+            trace = self.traces[_in_range(index, steps - 1, name)]
+            return np.asarray(getattr(trace, "g" if name == "c_hat" else name), dtype=np.float64)
+        raise QuantityError(f'unknown quantity "{name}"')
+
+
+def activate(name: str, value: np.ndarray) -> np.ndarray:
+    if name == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-value))
+    if name == "tanh":
+        return np.tanh(value)
+    return value
+
+
+def _in_range(index: int | None, last: int, name: str) -> int:
+    if index is None or not 0 <= index <= last:
+        raise QuantityError(f'"{name}" exists for time steps 0..{last}, not {index}')
+    return index
+
+
+def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
+    """Run the declared cell over its inputs; raise QuantityError/ValueError with the reason."""
+    from engine import layouts
+
+    def given(name: str, *where: str | int) -> np.ndarray:
+        if name not in givens:
+            from tutor.lessons.suggest import did_you_mean
+
+            raise QuantityError(f'"{name}" is not a given{did_you_mean(name, givens)}', where)
+        return givens[name]
+
+    layout = _layout(model, layouts)
+    params = _params(model, given, len(layout))
+    H = model.hidden_size
+    xs = [given(n, "inputs", k) for k, n in enumerate(model.inputs)]
+    for name, x in zip(model.inputs, xs, strict=True):
+        if x.shape[-1:] != (model.input_size,):
+            raise QuantityError(
+                f'input "{name}" has shape {x.shape}; its last axis must be '
+                f"input_size = {model.input_size}",
+                ("inputs",),
+            )
+    batch = xs[0].shape[:-1]
+    init = model.initial_state
+    h0 = given(init.h, "initial_state", "h") if init.h else np.zeros((*batch, H))
+    c0 = given(init.c, "initial_state", "c") if init.c else np.zeros((*batch, H))
+    run = CellRun(model=model, params=params, layout=layout, xs=xs, h=[h0], c=[c0])
+    if model.readout is not None:
+        out = model.readout
+        run.readout_weight = given(out.weight, "readout", "weight")
+        run.readout_bias = given(out.bias, "readout", "bias") if out.bias else None
+    for x in xs:
+        trace = run.step(x, run.h[-1], run.c[-1])
+        run.traces.append(trace)
+        run.h.append(np.asarray(trace.h, dtype=np.float64))
+        run.c.append(np.asarray(getattr(trace, "c", run.c[-1]), dtype=np.float64))
+    return run
+
+
+def _layout(model: Model, layouts: Any) -> Any:
+    spec = model.layout if isinstance(model.layout, str) else tuple(model.layout)
+    try:
+        if model.cell == "lstm":
+            return layouts.lstm_layout(spec)
+        if model.cell == "gru":
+            return layouts.gru_layout(spec)
+    except (ValueError, KeyError) as exc:
+        from tutor.lessons.suggest import did_you_mean
+
+        hint = did_you_mean(spec, KNOWN_LAYOUTS) if isinstance(spec, str) else ""
+        raise QuantityError(f"layout {spec!r}: {exc}{hint}", ("layout",)) from None
+    return ()  # a simple RNN has a single block and no gates
+
+
+def _params(model: Model, given: Any, gates: int) -> Any:
+    from engine import cells
+
+    I, H = model.input_size, model.hidden_size
+    w = model.weights
+    if w.W is not None:
+        W, B = given(w.W, "weights", "W"), given(w.B, "weights", "B")
+        _expect_shape(w.W, W, (I + H, gates * H), "W")
+        if B.size != gates * H:
+            raise QuantityError(
+                f'"{w.B}" has {B.size} numbers; it needs gates*hidden = {gates * H}',
+                ("weights", "B"),
+            )
+        W_ih, W_hh = W[:I].T, W[I:].T
+        b_ih, b_hh = B.reshape(-1), np.zeros(gates * H)
+    else:
+        W_ih, W_hh = given(w.W_ih, "weights", "W_ih"), given(w.W_hh, "weights", "W_hh")
+        _expect_shape(w.W_ih, W_ih, (gates * H, I), "W_ih")
+        _expect_shape(w.W_hh, W_hh, (gates * H, H), "W_hh")
+        b_ih = _bias(given, w.b_ih, "b_ih", gates * H)
+        b_hh = _bias(given, w.b_hh, "b_hh", gates * H)
+    cls = {"lstm": cells.LSTMParams, "gru": cells.GRUParams, "rnn": cells.RNNParams}[model.cell]
+    return cls(W_ih, W_hh, b_ih, b_hh)
+
+
+def _bias(given: Any, name: str | None, key: str, size: int) -> np.ndarray:
+    if name is None:
+        return np.zeros(size)
+    value = given(name, "weights", key).reshape(-1)
+    if value.size != size:
+        raise QuantityError(f'"{name}" has {value.size} numbers; it needs {size}', ("weights", key))
+    return value
+
+
+def _expect_shape(name: str, value: np.ndarray, shape: tuple[int, ...], key: str) -> None:
+    if value.shape != shape:
+        raise QuantityError(
+            f'"{name}" has shape {value.shape}; this model needs {shape}', ("weights", key)
+        )

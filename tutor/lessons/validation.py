@@ -1,0 +1,261 @@
+"""`lstm-tutor lessons validate`: everything the schema cannot see, checked against the engine.
+
+Beyond the schema it computes every reference, evaluates every authored mistake, hint and
+{{ }} expression, and rejects steps that cannot teach: a mistake indistinguishable from the
+right answer, or a step that accepts an unsolved answer (0, or a name copied from the givens).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from tutor.lessons import display
+from tutor.lessons.checking import clearly_different, close
+from tutor.lessons.loading import read_lesson
+from tutor.lessons.locate import Loc, mark_of
+from tutor.lessons.problems import LessonError, Problem
+from tutor.lessons.references import LessonReferences, StepReferenceError
+from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, RunStep
+from tutor.lessons.suggest import did_you_mean
+
+SEED_NOTE = re.compile(r" \(for the learner with seed \d+\)")
+RANDOM_SEEDS = (0, 1, 2, 3)  # random lessons must work for more than one learner
+
+
+def validate_paths(paths: Iterable[str | Path], known_ids: Iterable[str] = ()) -> list[Problem]:
+    """Every problem in every file; prerequisites may name any file given or shipped."""
+    paths = [Path(p) for p in paths]
+    known = set(known_ids) | {p.stem for p in paths}
+    problems: list[Problem] = []
+    for path in paths:
+        problems += validate_file(path, known)
+    return problems
+
+
+def validate_file(path: Path, known_ids: set[str]) -> list[Problem]:
+    try:
+        lesson, root = read_lesson(path)
+    except LessonError as exc:
+        return exc.problems
+    return LessonChecker(lesson, root, str(path), known_ids).problems()
+
+
+class LessonChecker:
+    """Collects the problems of one schema-valid lesson, each pinned to file:line:col."""
+
+    def __init__(self, lesson: Lesson, root: yaml.Node | None, filename: str, known_ids: set[str]):
+        self.lesson, self.root, self.filename, self.known_ids = lesson, root, filename, known_ids
+        self.found: dict[tuple[int, int, str], Problem] = {}
+
+    def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        line, col = mark_of(self.root, loc, key=key)
+        # The same problem for several learners' seeds is reported once, for the first seed.
+        same = SEED_NOTE.sub("", message)
+        self.found.setdefault((line, col, same), Problem(self.filename, line, col, message))
+
+    def problems(self) -> list[Problem]:
+        self.check_identity()
+        self.check_names()
+        seeds = RANDOM_SEEDS if _has_random(self.lesson) else (0,)
+        for seed in seeds:
+            self.check_seed(seed)
+        for index, step in enumerate(self.lesson.steps):
+            if isinstance(step, RunStep):
+                self.check_job(index, step)
+        return sorted(self.found.values(), key=lambda p: (p.line, p.col))
+
+    # --- static ------------------------------------------------------------------------
+
+    def check_identity(self) -> None:
+        stem = Path(self.filename).stem
+        if self.lesson.id != stem:
+            self.add(
+                ("id",),
+                f'id "{self.lesson.id}" differs from the file name "{stem}.yaml"; '
+                "rename one so they agree",
+            )
+        for k, pre in enumerate(self.lesson.prerequisites):
+            if pre not in self.known_ids:
+                self.add(
+                    ("prerequisites", k),
+                    f'unknown prerequisite "{pre}"{did_you_mean(pre, self.known_ids)}',
+                )
+            if pre == self.lesson.id:
+                self.add(("prerequisites", k), "a lesson cannot be its own prerequisite")
+
+    def check_names(self) -> None:
+        from tutor.lessons import formula
+
+        reserved = set(getattr(formula, "FUNCTIONS", ()))
+        step_ids = {s.id for s in self.lesson.steps}
+        for name in self.lesson.givens:
+            if not str(name).isidentifier() or str(name).startswith("_"):
+                self.add(
+                    ("givens", name),
+                    f'given name "{name}" must be an identifier like x0 '
+                    "or W_ih (letters, digits, _; not starting with _ or a digit)",
+                    key=True,
+                )
+            elif name in reserved:
+                self.add(
+                    ("givens", name),
+                    f'given name "{name}" hides the function {name}(); rename it',
+                    key=True,
+                )
+            if name in step_ids:
+                self.add(
+                    ("givens", name),
+                    f'"{name}" is both a given and a step id; rename one',
+                    key=True,
+                )
+        earlier: set[str] = set(self.lesson.givens)
+        for index, step in enumerate(self.lesson.steps):
+            for k, name in enumerate(getattr(step, "names", None) or []):
+                if name not in earlier:
+                    self.add(
+                        ("steps", index, "names", k),
+                        f'step {step.id}: "{name}" is not a '
+                        f"given or an earlier step id{did_you_mean(name, earlier)}",
+                    )
+            if isinstance(step, NumericStep | FormulaStep):
+                earlier.add(step.id)
+
+    # --- against the engine --------------------------------------------------------------
+
+    def check_seed(self, seed: int) -> None:
+        errors: list[StepReferenceError] = []
+        refs = LessonReferences(self.lesson, seed, errors)
+        for err in errors:
+            if not err.reported:
+                self.add(err.loc, err.message)
+        for index, step in enumerate(self.lesson.steps):
+            if isinstance(step, NumericStep | FormulaStep) and step.id not in refs.values:
+                break  # later steps may use this one's value: fix it first, no cascade
+            self.check_texts(index, step, refs)
+            if isinstance(step, NumericStep | FormulaStep):
+                self.check_value_step(index, step, refs, seed)
+
+    def check_texts(self, index: int, step: Any, refs: LessonReferences) -> None:
+        names = refs.names_before(step.id) | refs.values
+        texts: list[tuple[Loc, str]] = [(("steps", index, "prompt"), step.prompt)]
+        texts += [(("steps", index, "hints", k), h) for k, h in enumerate(step.hints)]
+        if step.explanation:
+            texts.append((("steps", index, "explanation"), step.explanation))
+        for k, mistake in enumerate(getattr(step, "mistakes", [])):
+            texts.append((("steps", index, "mistakes", k, "feedback"), mistake.feedback))
+        if isinstance(step, ChoiceStep):
+            texts += [
+                (("steps", index, "choices", k, "feedback"), c.feedback or "")
+                for k, c in enumerate(step.choices)
+            ]
+        for loc, text in texts:
+            for src in display.template_expressions(text):
+                self.try_formula(loc, f"step {step.id}: {{{{ {src} }}}}", src, names)
+
+    def try_formula(self, loc: Loc, what: str, src: str, names: dict) -> np.ndarray | None:
+        from tutor.lessons import formula
+
+        try:
+            return np.asarray(formula.evaluate(src, names), dtype=float)
+        except formula.FormulaError as exc:
+            col = getattr(exc, "col", None)
+            at = f" (column {col + 1})" if isinstance(col, int) else ""
+            self.add(loc, f"{what}: {getattr(exc, 'message', None) or exc}{at}")
+            return None
+
+    def check_value_step(self, index: int, step: Any, refs: LessonReferences, seed: int) -> None:
+        expected = refs.values[step.id]
+        names = refs.names_for(step)
+        tol = step.tolerance
+        seed_note = f" (for the learner with seed {seed})" if seed else ""
+        for k, mistake in enumerate(step.mistakes):
+            loc = ("steps", index, "mistakes", k, "expression")
+            wrong = self.try_formula(loc, f"step {step.id}: mistake", mistake.expression, names)
+            if wrong is not None and not clearly_different(wrong, expected, tol):
+                self.add(
+                    loc,
+                    f"step {step.id}: this mistake gives {display.short(wrong)}, "
+                    f"indistinguishable from the right answer {display.short(expected)} "
+                    f"under the step's tolerance{seed_note}; tighten `tolerance` or drop it",
+                )
+        self.check_unsolved(index, step, refs, expected, names, seed_note)
+
+    def check_unsolved(
+        self,
+        index: int,
+        step: Any,
+        refs: LessonReferences,
+        expected: np.ndarray,
+        names: dict,
+        seed_note: str,
+    ) -> None:
+        loc = ("steps", index, "quantity" if step.quantity else "reference")
+        tol = step.tolerance
+        if close(np.zeros_like(expected), expected, tol):
+            self.add(
+                loc,
+                f"step {step.id} would pass unsolved: an answer of 0 is accepted "
+                f"(the right value is {display.short(expected)}){seed_note}; ask for "
+                "something else or tighten `tolerance.atol`",
+            )
+        if isinstance(step, FormulaStep):
+            self.check_unsolved_formula(loc, step, refs, expected, names, seed_note)
+            return
+        for name, value in names.items():
+            if close(value, expected, tol):
+                self.add(
+                    loc,
+                    f'step {step.id} would pass unsolved: typing just "{name}" is '
+                    f"accepted{seed_note}; ask for a value the learner must compute",
+                )
+
+    def check_unsolved_formula(
+        self,
+        loc: Loc,
+        step: FormulaStep,
+        refs: LessonReferences,
+        expected: np.ndarray,
+        names: dict,
+        seed_note: str,
+    ) -> None:
+        from tutor.lessons.runtime import LessonSession
+
+        session = LessonSession(self.lesson, references=refs)
+        for typed in [display.exact(expected), *names]:
+            if session.check(step.id, typed).correct:
+                self.add(
+                    loc,
+                    f'step {step.id} would pass unsolved: "{typed}" is accepted as the '
+                    f"formula{seed_note}; check `names:` and that the reference uses the givens",
+                )
+
+    def check_job(self, index: int, step: RunStep) -> None:
+        loc = ("steps", index, "job")
+        for message in job_problems(step.job):
+            self.add(loc, f"step {step.id}: {message}")
+
+
+def job_problems(spec: dict[str, Any]) -> list[str]:
+    """Problems in a run step's job spec, from engine.jobs' validator when it has one."""
+    try:
+        from engine import job_spec as checker  # a torch-free validator, if the engine has one
+    except ImportError:
+        checker = None
+    validate = getattr(checker, "validate_spec", None) if checker else None
+    if validate is not None:
+        return [str(m) for m in validate(spec)]
+    if "task" not in spec:
+        return ["a job needs a `task:` (for example maxmin, sine or forecast)"]
+    if not isinstance(spec["task"], str):
+        return ["`task:` must be a name such as maxmin, sine or forecast"]
+    return []
+
+
+def _has_random(lesson: Lesson) -> bool:
+    return any(isinstance(v, dict) for v in lesson.givens.values())
