@@ -1,0 +1,145 @@
+"""What a torch recurrent module returns, recomputed from scratch in numpy float64.
+
+`run(module, x, state=None)` reads the module's weights and unrolls engine.sequence over them, so
+any disagreement with torch is a bug in our equations (or in our reading of torch's layout).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.convert import cell_from_torch, kind_of, stack_from_torch
+from engine.sequence import unroll
+
+Array = np.ndarray
+
+
+def _as_array(a, name: str) -> Array:
+    if isinstance(a, torch.Tensor):
+        return a.detach().to(torch.float64).cpu().numpy()
+    try:
+        return np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numpy array or tensor of numbers: {exc}") from None
+
+
+def run(module: nn.Module, x, state=None):
+    """Compute from scratch exactly what `module(x, state)` returns, as numpy float64 arrays.
+
+    module: torch.nn.RNN (tanh or relu), LSTM or GRU — any num_layers, batch_first or not,
+        bidirectional or not, bias or not, LSTM proj_size too. Also accepted: nn.RNNCell,
+        nn.LSTMCell, nn.GRUCell (returns h, or (h, c) for LSTMCell, as those cells do).
+    x: shaped as the module expects: (T, N, I), (N, T, I) if batch_first, or unbatched (T, I).
+    state: as torch's — h0, or (h0, c0) for an LSTM — numpy arrays or tensors shaped
+        (num_layers*num_directions, N, H_out) / (..., H) (no N for unbatched input); None is zeros.
+
+    Returns (output, h_n) for RNN and GRU, (output, (h_n, c_n)) for LSTM, with torch's shapes:
+    output (T, N, D*H_out) or (N, T, D*H_out) if batch_first, or (T, D*H_out) unbatched.
+
+    Dropout is not applied: torch drops between layers only in training mode, where its output is
+    random; this computes the eval-mode result (and warns if the module is in training mode with
+    dropout > 0 and more than one layer, since torch's own output would then differ).
+    A float32 module is recomputed in float64, so it matches torch only to float32 precision.
+    PackedSequence inputs are not supported: pass a padded array.
+    """
+    if isinstance(x, nn.utils.rnn.PackedSequence):
+        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
+    kind, _ = kind_of(module)
+    x = _as_array(x, "x")
+    if isinstance(module, nn.RNNCellBase):
+        return _run_cell(module, kind, x, state)
+    if not isinstance(module, nn.RNNBase):
+        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
+
+    if module.training and module.dropout > 0 and module.num_layers > 1:
+        warnings.warn(
+            "module is in training mode with dropout > 0: torch's output is random there; "
+            "reference.run computes the eval-mode result (call module.eval() to compare)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    stack = stack_from_torch(module)
+    if x.ndim not in (2, 3):
+        raise ValueError(
+            f"x must be 3-D ({'(N, T, I)' if module.batch_first else '(T, N, I)'}) "
+            f"or unbatched 2-D (T, I), got shape {x.shape}"
+        )
+    unbatched = x.ndim == 2
+    if x.shape[-1] != module.input_size:
+        raise ValueError(
+            f"x has {x.shape[-1]} features on its last axis but the module's input_size "
+            f"is {module.input_size}"
+        )
+    if unbatched:
+        x = x[:, None, :]  # time-major with a batch of one
+    elif module.batch_first:
+        x = x.transpose(1, 0, 2)
+
+    h0, c0 = _split_state(kind, state)
+    if unbatched:
+        h0 = _add_batch(h0, "h0")
+        c0 = _add_batch(c0, "c0")
+    result = unroll(stack, x, h0, c0)
+
+    output, h_n, c_n = result.output, result.h_n, result.c_n
+    if unbatched:
+        output, h_n = output[:, 0], h_n[:, 0]
+        c_n = c_n[:, 0] if c_n is not None else None
+    elif module.batch_first:
+        output = output.transpose(1, 0, 2)
+    if kind == "lstm":
+        return output, (h_n, c_n)
+    return output, h_n
+
+
+def _split_state(kind: str, state) -> tuple[Array | None, Array | None]:
+    if state is None:
+        return None, None
+    if kind == "lstm":
+        if not (isinstance(state, tuple | list) and len(state) == 2):
+            raise TypeError("an LSTM's state must be a pair (h0, c0)")
+        return _as_array(state[0], "h0"), _as_array(state[1], "c0")
+    if isinstance(state, tuple | list):
+        raise TypeError(f"a {kind.upper()}'s state is h0 alone, not a {type(state).__name__}")
+    return _as_array(state, "h0"), None
+
+
+def _add_batch(state: Array | None, name: str) -> Array | None:
+    if state is None:
+        return None
+    if state.ndim != 2:
+        raise ValueError(
+            f"with unbatched 2-D input, {name} must be 2-D (num_layers*num_directions, size), "
+            f"got shape {state.shape}"
+        )
+    return state[:, None, :]
+
+
+def _run_cell(cell: nn.RNNCellBase, kind: str, x: Array, state):
+    """One step of an nn.RNNCell / LSTMCell / GRUCell, as the cell returns it."""
+    from engine.cells import gru_cell, lstm_cell, rnn_cell
+
+    if x.ndim not in (1, 2) or x.shape[-1] != cell.input_size:
+        raise ValueError(
+            f"a {type(cell).__name__} takes x shaped (N, {cell.input_size}) or "
+            f"({cell.input_size},), got {x.shape}"
+        )
+    p = cell_from_torch(cell)
+    zeros = np.zeros((*x.shape[:-1], cell.hidden_size))
+    h0, c0 = _split_state(kind, state)
+    h0 = zeros if h0 is None else h0
+    if h0.shape != zeros.shape:
+        raise ValueError(f"h0 must be shaped {zeros.shape}, got {h0.shape}")
+    if kind == "lstm":
+        c0 = zeros if c0 is None else c0
+        if c0.shape != zeros.shape:
+            raise ValueError(f"c0 must be shaped {zeros.shape}, got {c0.shape}")
+        tr = lstm_cell(x, h0, c0, p)
+        return tr.h, tr.c
+    if kind == "gru":
+        return gru_cell(x, h0, p).h
+    return rnn_cell(x, h0, p, nonlinearity=cell.nonlinearity).h
