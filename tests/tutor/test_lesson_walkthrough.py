@@ -72,20 +72,24 @@ def test_later_steps_see_exact_values_not_rounded_ones(session):
     assert names["f0"].reshape(-1)[0] == 1 / (1 + np.exp(-0.2))
 
 
-def test_the_bonus_one_liner_must_be_a_formula_not_a_number(session):
-    typed = (
-        "sigmoid(tanh(c1*sigmoid((concat(x1,h1)@W+B)[0,0])"
-        " + sigmoid((concat(x1,h1)@W+B)[0,1]) * tanh((concat(x1,h1)@W+B)[0,2]))"
-        " * sigmoid((concat(x1,h1)@W+B)[0,3]) * Wy + By)"
-    )
-    right = session.check("y_oneliner", typed)
+Z0 = "(concat(x0,h0)@W+B)"
+C1 = f"(c0*sigmoid({Z0}[0,0]) + sigmoid({Z0}[0,1])*tanh({Z0}[0,2]))"
+Z1 = f"(concat(x1, tanh({C1})*sigmoid({Z0}[0,3])) @ W + B)"
+ONE_LINER = (
+    f"sigmoid(tanh(sigmoid({Z1}[0,0])*{C1} + sigmoid({Z1}[0,1])*tanh({Z1}[0,2]))"
+    f" * sigmoid({Z1}[0,3]) * Wy + By)"
+)
+
+
+def test_the_bonus_one_liner_must_be_a_formula_of_the_givens(session):
+    right = session.check("y_oneliner", ONE_LINER)
     assert right.correct, right.feedback
     assert float(np.asarray(right.value).reshape(-1)[0]) == pytest.approx(Y, abs=1e-15)
     number = session.check("y_oneliner", "0.5855398664699348")
     assert not number.correct
     assert "number" in number.feedback.lower()
     # A coincidence: the right value here, but not the formula when the inputs change.
-    fudge = f"{Y} + 0 * (x1 + h1 + c1)[0, 0]"
+    fudge = f"{Y} + 0 * x1[0, 0] * h0[0, 0]"
     assert not session.check("y_oneliner", fudge).correct
     # Intermediate step ids are not available here: the point is one expression.
     assert session.check("y_oneliner", "sigmoid(h2 * Wy + By)").error is not None

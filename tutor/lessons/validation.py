@@ -52,6 +52,8 @@ class LessonChecker:
     def __init__(self, lesson: Lesson, root: yaml.Node | None, filename: str, known_ids: set[str]):
         self.lesson, self.root, self.filename, self.known_ids = lesson, root, filename, known_ids
         self.found: dict[tuple[int, int, str], Problem] = {}
+        # (loc, message) -> number of sampled learners for whom a step passes unsolved
+        self.unsolved: dict[tuple[Loc, str], int] = {}
 
     def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
         line, col = mark_of(self.root, loc, key=key)
@@ -65,6 +67,7 @@ class LessonChecker:
         seeds = RANDOM_SEEDS if _has_random(self.lesson) else (0,)
         for seed in seeds:
             self.check_seed(seed)
+        self.report_unsolved(len(seeds))
         for index, step in enumerate(self.lesson.steps):
             if isinstance(step, RunStep):
                 self.check_job(index, step)
@@ -198,10 +201,10 @@ class LessonChecker:
         loc = ("steps", index, "quantity" if step.quantity else "reference")
         tol = step.tolerance
         if close(np.zeros_like(expected), expected, tol):
-            self.add(
+            self.note_unsolved(
                 loc,
                 f"step {step.id} would pass unsolved: an answer of 0 is accepted "
-                f"(the right value is {display.short(expected)}){seed_note}; ask for "
+                f"(the right value is {display.short(expected)}); ask for "
                 "something else or tighten `tolerance.atol`",
             )
         if isinstance(step, FormulaStep):
@@ -209,10 +212,10 @@ class LessonChecker:
             return
         for name, value in names.items():
             if close(value, expected, tol):
-                self.add(
+                self.note_unsolved(
                     loc,
                     f'step {step.id} would pass unsolved: typing just "{name}" is '
-                    f"accepted{seed_note}; ask for a value the learner must compute",
+                    f"accepted; ask for a value the learner must compute",
                 )
 
     def check_unsolved_formula(
@@ -229,11 +232,23 @@ class LessonChecker:
         session = LessonSession(self.lesson, references=refs)
         for typed in [display.exact(expected), *names]:
             if session.check(step.id, typed).correct:
-                self.add(
+                self.note_unsolved(
                     loc,
                     f'step {step.id} would pass unsolved: "{typed}" is accepted as the '
-                    f"formula{seed_note}; check `names:` and that the reference uses the givens",
+                    f"formula; check `names:` and that the reference uses the givens",
                 )
+
+    def note_unsolved(self, loc: Loc, message: str) -> None:
+        self.unsolved[(tuple(loc), message)] = self.unsolved.get((tuple(loc), message), 0) + 1
+
+    def report_unsolved(self, n_seeds: int) -> None:
+        """Fixed lessons: always. Random ones: when it holds for at least half the learners
+        sampled, since a one-off coincidence of drawn numbers is not an authoring mistake."""
+        for (loc, message), count in self.unsolved.items():
+            if n_seeds == 1:
+                self.add(loc, message)
+            elif 2 * count >= n_seeds:
+                self.add(loc, f"{message} (for {count} of {n_seeds} sampled learners)")
 
     def check_job(self, index: int, step: RunStep) -> None:
         loc = ("steps", index, "job")
