@@ -9,7 +9,7 @@ always leave torch as float64 numpy arrays; modules are built in float64 unless 
     cell_from_torch(cell, layout="pytorch") -> CellParams      # nn.RNNCell / LSTMCell / GRUCell
     cell_to_torch(kind, params, layout="pytorch", nonlinearity="tanh") -> nn.RNNCellBase
     relayout(params, kind, source, target) -> CellParams       # same weights, other block order
-    from_concat(W, B, input_size, layout="seed000", target="pytorch")   # seed 000's concat form
+    from_concat(W, B, input_size, layout="seed000", target="pytorch", forget_bias=0.0)
     to_concat(params, source="pytorch", layout="seed000") -> (W, B)
     from_keras(kind, kernel, recurrent_kernel, bias) -> CellParams (pytorch layout)
 """
@@ -221,9 +221,21 @@ def from_concat(
     kind: str = "lstm",
     layout: str | Sequence[str] = "seed000",
     target: str | Sequence[str] = "pytorch",
+    forget_bias: float = 0.0,
 ) -> CellParams:
-    """Seed 000's form z = concat(x, h) @ W + B (W is (I+H, G*H), blocks in `layout` order)."""
+    """Seed 000's form z = concat(x, h) @ W + B (W is (I+H, G*H), blocks in `layout` order).
+
+    forget_bias is a constant added to z_f inside sigmoid, as seed 004 (and TF's BasicLSTMCell)
+    does with `sigmoid(forget_gate + 1.0)`; it folds into the forget block of the bias.
+    """
     p = _PARAMS[kind].from_concat(W, B, input_size)
+    if forget_bias:
+        if kind != "lstm":
+            raise ValueError("forget_bias applies to LSTM weights only")
+        order = _layout(kind, layout)
+        blocks = np.split(p.b_ih.copy(), len(order))
+        blocks[order.index("f")] += forget_bias
+        p = _PARAMS[kind](p.W_ih, p.W_hh, np.concatenate(blocks), p.b_hh)
     return relayout(p, kind, layout, target) if kind != "rnn" else p
 
 
