@@ -4,6 +4,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tutor.lessons.formula import (
     FUNCTIONS,
@@ -130,7 +132,7 @@ def test_sigmoid_is_stable_for_large_inputs():
         ("x0 +", 4, "ends too early"),
         ("sigmoid(x0", 7, "never closed"),
         ("x0 $ 2", 3, "syntax error"),
-        ("x0 @ W", 3, "1 columns but the right has 2 rows"),
+        ("x0 @ W", 3, "1 column but the right has 2 rows"),
         ("W + [1, 2, 3]", 2, "do not line up"),
         ("  sigmoid(X0)", 10, "did you mean x0"),
         ("sigmod(x0)", 0, "did you mean sigmoid"),
@@ -200,3 +202,121 @@ def test_consistent_namespaces_let_a_learner_expand_a_given():
     here = spaces[0]
     result = compare_formulas("sigmoid(z0[0, 0]) * c0", "f0 * c0", here, namespaces=spaces[1:])
     assert result.equivalent
+
+
+# --- hardening: built-in hostile constructs, where non-finite values arise, fuzzing ---------
+
+
+@pytest.mark.parametrize(
+    ("src", "words"),
+    [
+        ("(" * 10000 + "x0" + ")" * 10000, "unsupported"),
+        ("x0 + " * 400 + "x0", "unsupported"),
+        ("9**9**9", "exponents are limited"),
+        ("[1]*10**9 ** 9", "exponents are limited"),
+        ("outer(v, v) @ outer(v, v) @ outer(v, outer(v, v))", "unsupported"),
+        ("().__class__.__bases__[0].__subclasses__()", "unsupported"),
+        ("__import__('os').system('echo hi')", "unsupported"),
+        ("'{0.__class__}'.format(x0)", "unsupported"),
+        ("open('/etc/passwd')", "unsupported function open()"),
+        ("exp(1e308)", "exp overflows"),
+        ("W[1e400]", "whole number"),
+        ("W[0:1e400]", "whole number"),
+        ("W[:, 0:0]", "no numbers at all"),
+        ("max([])", "no numbers at all"),
+        ("x0^2", "write **"),
+    ],
+)
+def test_built_in_hostile_constructs_get_clear_messages(src, words):
+    names = dict(NAMES, v=np.ones(100))
+    with pytest.raises(FormulaError) as info:
+        evaluate(src, names)
+    assert words in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("src", "col", "words"),
+    [
+        ("log(-1)", 0, "log of zero or of a negative number"),
+        ("a + 1 / 0", 6, "division by zero"),
+        ("sigmoid(x0) * sqrt(-a)", 14, "square root of a negative number"),
+        ("1e400 * 0", 0, "too large for a float"),
+    ],
+)
+def test_a_non_finite_result_is_traced_to_where_it_arose(src, col, words):
+    with pytest.raises(FormulaError) as info:
+        evaluate(src, NAMES)
+    assert "not a finite number" in info.value.message and words in info.value.message
+    assert info.value.col == col
+
+
+def test_an_intermediate_overflow_that_saturates_is_still_a_number():
+    assert evaluate("sigmoid(exp(1000))", {}) == 1.0
+
+
+def test_the_error_remembers_its_source_for_the_caret():
+    with pytest.raises(FormulaError) as info:
+        evaluate("tanh(c1) * o_0", {"c1": 0.5, "o0": 0.2})
+    assert info.value.caret() == "tanh(c1) * o_0\n           ^"
+    assert "did you mean o0" in info.value.message
+
+
+def test_columns_count_characters_not_bytes():
+    with pytest.raises(FormulaError) as info:
+        evaluate("é + σ", {"é": 1.0})
+    assert info.value.col == 4
+
+
+def test_a_formula_pasted_over_two_lines_is_one_formula():
+    assert evaluate("f0*c0 +\ni0*c_hat0", GATES) == pytest.approx(0.55 * 0.3 + 0.6 * -0.2)
+
+
+@pytest.mark.parametrize("value", ["text", None, [1, [2, 3]]])
+def test_a_name_that_holds_no_numbers_is_reported(value):
+    with pytest.raises(FormulaError, match="does not hold numbers"):
+        evaluate("q + 1", {"q": value})
+
+
+TOKENS = [
+    *("W", "x0", "v", "a", "1", "0", "-1", "2.5", "1e308", "1e400", " ", "0.5"),
+    *("(", ")", "[", "]", ",", ":", "+", "-", "*", "/", "**", "@", ".", "_", "'", "^"),
+    *(f"{name}(" for name in FUNCTIONS),
+]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14))
+def test_any_jumble_of_tokens_gives_a_value_or_a_formula_error(tokens):
+    src = "".join(tokens)
+    names = {"W": np.full((2, 4), 0.3), "x0": np.array([[0.5]]), "v": np.arange(5.0), "a": 2.0}
+    try:
+        value = evaluate(src, names)
+    except FormulaError as exc:
+        assert exc.message
+        assert exc.col is None or 0 <= exc.col <= len(src)
+    else:
+        assert value.dtype == np.float64 and np.all(np.isfinite(value))
+
+
+def test_a_reference_undefined_in_a_perturbed_world_skips_that_trial():
+    result = compare_formulas("log(x)", "log(x)", {"x": 0.05}, trials=12)
+    assert result.equivalent and 0 < result.trials < 12
+
+
+def test_only_perturbable_givens_are_moved():
+    result = compare_formulas("x + 1", "x + k", {"x": 0.4, "k": 1.0}, perturbable={"x"})
+    assert result.equivalent
+    result = compare_formulas("x + 1", "x + k", {"x": 0.4, "k": 1.0})
+    assert result.same_value_here and not result.equivalent
+
+
+def test_a_wrong_formula_is_not_the_same_value_here():
+    result = compare_formulas("f0*c0", "f0*c0 + i0*c_hat0", GATES)
+    assert not result.same_value_here and not result.equivalent and result.message is None
+
+
+def test_comparison_is_reproducible_with_a_given_rng():
+    runs = [
+        compare_formulas("2*x", "x*x", {"x": 2.0}, rng=np.random.default_rng(7)) for _ in range(2)
+    ]
+    assert runs[0] == runs[1]

@@ -29,16 +29,18 @@ Array = np.ndarray
 class FormulaError(ValueError):
     """A formula that cannot be evaluated; `col` is the 0-based column it points at."""
 
-    def __init__(self, message: str, col: int | None = None) -> None:
+    def __init__(self, message: str, col: int | None = None, src: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.col = col
+        self.src = src
 
-    def caret(self, src: str) -> str:
+    def caret(self, src: str | None = None) -> str:
         """The source line with a caret under the column, for terminals."""
+        text = (self.src if src is None else src) or ""
         if self.col is None:
-            return src
-        return f"{src}\n{' ' * min(self.col, len(src))}^"
+            return text
+        return f"{text}\n{' ' * min(self.col, len(text))}^"
 
 
 # --- the function whitelist -----------------------------------------------------------------
@@ -149,13 +151,23 @@ class Formula:
 
 def parse(src: str) -> Formula:
     """Parse and check a formula; FormulaError (with a column) for anything outside the language."""
+    try:
+        return _parse(src)
+    except FormulaError as exc:
+        if exc.src is None and isinstance(src, str):
+            exc.src = src
+        raise
+
+
+def _parse(src: str) -> Formula:
     if not isinstance(src, str):
         raise FormulaError("a formula must be text")
     if len(src) > MAX_SOURCE_CHARS:
         raise FormulaError(f"unsupported: formulas are limited to {MAX_SOURCE_CHARS} characters")
     if "\x00" in src:
         raise FormulaError("unsupported: the formula contains a NUL character")
-    text = src.strip()
+    # A pasted formula may span lines; as one line its columns stay the same and carets still fit.
+    text = src.replace("\r", " ").replace("\n", " ").strip()
     if not text:
         raise FormulaError("the formula is empty", 0)
     if _bracket_depth(text) > MAX_DEPTH:  # before ast.parse: deep nesting can crash the compiler
@@ -171,7 +183,7 @@ def parse(src: str) -> Formula:
         raise FormulaError(f"syntax error: {_syntax_reason(exc)}", lead + exc.offset - 1) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("unsupported: the formula is too deeply nested") from None
-    names, functions = _check(tree, lead)
+    names, functions = _check(tree, lead, text)
     return Formula(src, tree, frozenset(names), frozenset(functions))
 
 
@@ -197,7 +209,7 @@ def _syntax_reason(exc: SyntaxError) -> str:
     return msg
 
 
-def _check(tree: ast.Expression, lead: int) -> tuple[set[str], set[str]]:
+def _check(tree: ast.Expression, lead: int, text: str) -> tuple[set[str], set[str]]:
     names: set[str] = set()
     functions: set[str] = set()
     count = 0
@@ -209,10 +221,20 @@ def _check(tree: ast.Expression, lead: int) -> tuple[set[str], set[str]]:
             raise FormulaError(f"unsupported: formulas are limited to {MAX_NODES} terms")
         if depth > MAX_DEPTH:
             raise FormulaError(f"unsupported: nesting deeper than {MAX_DEPTH} levels")
-        col = lead + getattr(node, "col_offset", 0)
+        if isinstance(node, ast.BinOp):
+            col = lead + _operator_col(text, node)
+        else:
+            col = lead + _char_col(text, getattr(node, "col_offset", 0))
         _check_node(node, col, names, functions)
         stack.extend((child, depth + 1) for child in _children(node))
     return names, functions
+
+
+def _char_col(text: str, byte_col: int) -> int:
+    """ast counts columns in UTF-8 bytes; carets need characters (a learner may type 'é' or 'σ')."""
+    if text.isascii():
+        return byte_col
+    return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -240,10 +262,10 @@ def _check_node(node: ast.AST, col: int, names: set[str], functions: set[str]) -
         _check_call(node, col, functions)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise FormulaError(f"unsupported operator: {_op_text(node.op)}", col)
+            raise FormulaError(f"unsupported operator: {_op_text(node.op)}{_op_hint(node.op)}", col)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise FormulaError(f"unsupported operator: {_op_text(node.op)}", col)
+            raise FormulaError(f"unsupported operator: {_op_text(node.op)}{_op_hint(node.op)}", col)
     elif isinstance(node, ast.Subscript | ast.Slice | ast.List | ast.Tuple):
         pass
     elif type(node) in _UNSUPPORTED:
@@ -276,6 +298,25 @@ def _check_call(node: ast.Call, col: int, functions: set[str]) -> None:
     functions.add(name)
 
 
+def _op_hint(op: ast.AST) -> str:
+    """What the learner probably meant, for the operators people carry over from elsewhere."""
+    return {
+        ast.BitXor: " (for powers write **, as in x**2)",
+        ast.FloorDiv: " (to divide write /)",
+        ast.Mod: "",
+        ast.Not: " (write 1 - x for the complement of a gate)",
+        ast.Invert: " (write 1 - x for the complement of a gate)",
+    }.get(type(op), "")
+
+
+def _operator_col(text: str, node: ast.BinOp) -> int:
+    """The column of a binary operator: the first non-blank after the left operand."""
+    col = _char_col(text, node.left.end_col_offset or 0)
+    while col < len(text) and text[col] in " )":
+        col += 1
+    return col
+
+
 def _op_text(op: ast.AST) -> str:
     return {
         ast.FloorDiv: "//",
@@ -303,24 +344,43 @@ def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
 def evaluate(formula: str | Formula, names: Mapping[str, object]) -> Array:
     """The formula's value as a float64 array (0-d for a scalar), or FormulaError saying why."""
     parsed = formula if isinstance(formula, Formula) else parse(formula)
-    lead = len(parsed.src) - len(parsed.src.lstrip())
-    ev = _Evaluator(names, parsed.src, lead)
+    try:
+        return _evaluate(parsed, names)
+    except FormulaError as exc:
+        if exc.src is None:
+            exc.src = parsed.src
+        raise
+
+
+def _evaluate(parsed: Formula, names: Mapping[str, object]) -> Array:
+    ev = _Evaluator(names, parsed.src)
     with np.errstate(all="ignore"):
         value = ev.eval(parsed.tree.body)
     if not np.all(np.isfinite(value)):
-        raise FormulaError(
-            "the result is not a finite number (an overflow, a division by zero or the log or "
-            "square root of a negative number)"
-        )
+        col, reason = ev.nonfinite or (None, "an overflow or an undefined operation")
+        raise FormulaError(f"the result is not a finite number: {reason}", col)
     return value
 
 
+# Why an operation that got finite inputs gave inf or NaN, in words a learner can act on.
+_NONFINITE_REASONS = {
+    "Div": "division by zero here",
+    "Pow": "this power overflows or is undefined (a negative number to a fractional power?)",
+    "log": "log of zero or of a negative number here",
+    "sqrt": "square root of a negative number here",
+    "exp": "exp overflows here (exp of more than about 709)",
+    "Constant": "this number is too large for a float (more than about 1.8e308)",
+    "Name": "this name holds a value that is not a finite number",
+}
+
+
 class _Evaluator:
-    def __init__(self, names: Mapping[str, object], src: str, lead: int) -> None:
+    def __init__(self, names: Mapping[str, object], src: str) -> None:
         self.names = names
-        self.src = src
-        self.lead = lead
+        self.lead = len(src) - len(src.lstrip())
+        self.text = src.replace("\r", " ").replace("\n", " ").strip()
         self.operations = 0
+        self.nonfinite: tuple[int, str] | None = None  # where a non-finite value first appeared
 
     def eval(self, node: ast.AST) -> Array:
         self.operations += 1
@@ -332,17 +392,24 @@ class _Evaluator:
         return method(node)
 
     def _col(self, node: ast.AST) -> int:
-        return self.lead + getattr(node, "col_offset", 0)
+        return self.lead + _char_col(self.text, getattr(node, "col_offset", 0))
 
     def _operator_col(self, node: ast.BinOp) -> int:
-        """The column of a binary operator: the first non-blank after the left operand."""
-        col = self.lead + (node.left.end_col_offset or 0)
-        while col < len(self.src) and self.src[col] in " )":
-            col += 1
-        return col
+        return self.lead + _operator_col(self.text, node)
+
+    def _note_nonfinite(self, out: Array, inputs: Iterable[Array], what: str, col: int) -> None:
+        if self.nonfinite is not None or np.all(np.isfinite(out)):
+            return
+        if all(np.all(np.isfinite(a)) for a in inputs):
+            self.nonfinite = (col, _NONFINITE_REASONS.get(what, "an overflow here"))
 
     def _Constant(self, node: ast.Constant) -> Array:
-        return np.asarray(float(node.value), dtype=np.float64)
+        try:
+            out = np.asarray(float(node.value), dtype=np.float64)
+        except OverflowError:  # an integer literal beyond float range
+            out = np.asarray(np.inf)
+        self._note_nonfinite(out, (), "Constant", self._col(node))
+        return out
 
     def _Name(self, node: ast.Name) -> Array:
         if node.id not in self.names:
@@ -351,7 +418,18 @@ class _Evaluator:
             raise FormulaError(
                 f"unknown name {node.id}{hint}; known names: {known}", self._col(node)
             )
-        value = np.asarray(self.names[node.id], dtype=np.float64)
+        try:
+            raw = np.asarray(self.names[node.id])
+            if raw.dtype.kind not in "biuf":  # None, text and ragged lists would become NaN or fail
+                raise TypeError
+            value = raw.astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise FormulaError(f"{node.id} does not hold numbers", self._col(node)) from None
+        if value.size > MAX_ELEMENTS:
+            raise FormulaError(
+                f"unsupported: {node.id} has more than {MAX_ELEMENTS} numbers", self._col(node)
+            )
+        self._note_nonfinite(value, (), "Name", self._col(node))
         return value
 
     def _List(self, node: ast.List) -> Array:
@@ -381,11 +459,14 @@ class _Evaluator:
             _check_broadcast(left, right, verb, symbol, col)
         if isinstance(node.op, ast.Pow) and np.any(np.abs(right) > MAX_EXPONENT):
             raise FormulaError(f"unsupported: exponents are limited to ±{MAX_EXPONENT:g}", col)
-        return self._sized(np.asarray(op(left, right), dtype=np.float64), node)
+        out = np.asarray(op(left, right), dtype=np.float64)
+        self._note_nonfinite(out, (left, right), type(node.op).__name__, col)
+        return self._sized(out, node)
 
     def _Call(self, node: ast.Call) -> Array:
         fn = FUNCTIONS[node.func.id]
         args = [self.eval(a) for a in node.args]
+        _check_call_size(node.func.id, args, self._col(node))
         try:
             out = fn.impl(*args)
         except FormulaError as exc:
@@ -395,7 +476,9 @@ class _Evaluator:
             raise FormulaError(
                 f"{node.func.id}() cannot combine {shapes}: {exc}", self._col(node)
             ) from None
-        return self._sized(np.asarray(out, dtype=np.float64), node)
+        out = np.asarray(out, dtype=np.float64)
+        self._note_nonfinite(out, args, node.func.id, self._col(node))
+        return self._sized(out, node)
 
     def _Subscript(self, node: ast.Subscript) -> Array:
         value = self.eval(node.value)
@@ -408,13 +491,14 @@ class _Evaluator:
                 self._col(node),
             )
         try:
-            return np.asarray(value[index], dtype=np.float64)
+            out = np.asarray(value[index], dtype=np.float64)
         except IndexError:
             raise FormulaError(
                 f"index out of range for {_describe(value)} (indices start at 0)", self._col(node)
             ) from None
         except ValueError as exc:  # numpy refuses e.g. a slice step of 0
             raise FormulaError(f"bad index: {exc}", self._col(node)) from None
+        return self._sized(out, node)
 
     def _index(self, node: ast.AST):
         if isinstance(node, ast.Tuple):
@@ -426,11 +510,18 @@ class _Evaluator:
 
     def _integer(self, node: ast.AST) -> int:
         value = self.eval(node)
-        if value.ndim != 0 or value != np.round(value):
+        if value.ndim != 0 or not np.isfinite(value) or value != np.round(value):
             raise FormulaError("an index must be a whole number, like W[0, 1]", self._col(node))
+        if abs(value) > 2**31:
+            raise FormulaError("index out of range (indices start at 0)", self._col(node))
         return int(value)
 
     def _sized(self, value: Array, node: ast.AST) -> Array:
+        if value.size == 0:  # reductions of nothing are undefined; say so where it happens
+            raise FormulaError(
+                "this selects or builds no numbers at all (an empty list or slice)",
+                self._col(node),
+            )
         if value.size > MAX_ELEMENTS:
             raise FormulaError(
                 f"unsupported: results are limited to {MAX_ELEMENTS} numbers", self._col(node)
@@ -447,6 +538,10 @@ def _describe(a: Array) -> str:
     return "a " + "x".join(str(s) for s in a.shape) + " array"
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _check_broadcast(left: Array, right: Array, verb: str, symbol: str, col: int) -> None:
     try:
         shape = np.broadcast_shapes(left.shape, right.shape)
@@ -460,14 +555,39 @@ def _check_broadcast(left: Array, right: Array, verb: str, symbol: str, col: int
         raise FormulaError(f"unsupported: results are limited to {MAX_ELEMENTS} numbers", col)
 
 
-def _check_matmul(left: Array, right: Array, col: int) -> None:
+def _check_call_size(name: str, args: list[Array], col: int) -> None:
+    """Refuse a call whose result would be too big, before numpy allocates it."""
+    if name == "outer":
+        size = args[0].size * args[1].size
+    elif name == "dot":
+        left, right = args
+        if left.ndim == 0 or right.ndim == 0:
+            size = max(left.size, right.size)
+        elif left.ndim > 2 or right.ndim > 2:
+            raise FormulaError("dot() works on vectors and matrices only", col)
+        else:
+            _check_matmul(left, right, col, verb="dot-multiply")
+            return
+    elif name in ("max", "min", "clip") and len(args) > 1:
+        try:
+            size = int(np.prod(np.broadcast_shapes(*(a.shape for a in args))))
+        except ValueError:
+            shapes = " and ".join(_describe(a) for a in args)
+            raise FormulaError(f"{name}() cannot pair up {shapes} elementwise", col) from None
+    else:
+        size = sum(a.size for a in args)  # elementwise functions, reductions and concat
+    if size > MAX_ELEMENTS:
+        raise FormulaError(f"unsupported: results are limited to {MAX_ELEMENTS} numbers", col)
+
+
+def _check_matmul(left: Array, right: Array, col: int, verb: str = "matrix-multiply") -> None:
     if left.ndim == 0 or right.ndim == 0:
         raise FormulaError("@ multiplies matrices; use * to multiply by a number", col)
     inner_left, inner_right = left.shape[-1], right.shape[0] if right.ndim == 1 else right.shape[-2]
     if inner_left != inner_right:
         raise FormulaError(
-            f"cannot matrix-multiply {_describe(left)} by {_describe(right)}: the left has "
-            f"{inner_left} columns but the right has {inner_right} rows",
+            f"cannot {verb} {_describe(left)} by {_describe(right)}: the left has "
+            f"{_plural(inner_left, 'column')} but the right has {_plural(inner_right, 'row')}",
             col,
         )
     rows = left.shape[-2] if left.ndim > 1 else 1
