@@ -83,3 +83,93 @@ def test_save_is_atomic_when_the_write_fails(tmp_path, monkeypatch):
     assert path.read_bytes() == before
     assert ProgressStore(path).completed_steps("x") == ["a"]
     assert not list(tmp_path.glob(".progress-*"))
+
+
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        ({}, "not an lstm-tutor progress file"),
+        ({"theme": "dark"}, "not an lstm-tutor progress file"),
+        ({"format": "lstm-tutor/progress", "version": 9}, "newer lstm-tutor"),
+        ({"format": "lstm-tutor/progress", "version": "1"}, "unknown format version"),
+        ({"format": "lstm-tutor/progress", "version": 1, "colour": "red"}, "colour"),
+        (
+            {"format": "lstm-tutor/progress", "version": 1, "lessons": {"a": {"steps": []}}},
+            "lessons.a.steps",
+        ),
+    ],
+)
+def test_foreign_future_or_misshapen_json_is_reported_and_kept(tmp_path, doc, words):
+    path = tmp_path / "progress.json"
+    content = json.dumps(doc).encode()
+    path.write_bytes(content)
+    store = ProgressStore(path)
+    assert store.problem and words in store.problem
+    (kept,) = tmp_path.glob("progress.json.corrupt-*")
+    assert kept.name in store.problem and kept.read_bytes() == content
+    assert not path.exists()  # nothing written until the learner does something
+
+
+def test_two_bad_files_in_the_same_second_are_both_kept(tmp_path):
+    path = tmp_path / "progress.json"
+    for content in (b"first", b"second"):
+        path.write_bytes(content)
+        ProgressStore(path)
+    kept = sorted(p.read_bytes() for p in tmp_path.glob("progress.json.corrupt-*"))
+    assert kept == [b"first", b"second"]
+
+
+def test_the_file_is_versioned_json_with_timestamps(tmp_path):
+    path = tmp_path / "progress.json"
+    store = ProgressStore(path)
+    store.record("one", "f0", "sigmoid(z0[0, 0])", correct=True)
+    store.mark_complete("one")
+    doc = json.loads(path.read_text())
+    assert (doc["format"], doc["version"]) == ("lstm-tutor/progress", 1)
+    lesson = doc["lessons"]["one"]
+    assert lesson["completed"] and lesson["started_at"] and lesson["completed_at"]
+    assert lesson["steps"]["f0"]["solved_at"] == lesson["steps"]["f0"]["last_attempt_at"]
+
+
+def test_a_solved_step_stays_solved_after_a_later_wrong_attempt(tmp_path):
+    store = ProgressStore(tmp_path / "p.json")
+    store.record("one", "f0", "right", correct=True)
+    store.record("one", "f0", "wrong", correct=False)
+    assert store.completed_steps("one") == ["f0"]
+    assert store.answers("one") == {"f0": "wrong"} and store.attempts("one", "f0") == 2
+
+
+def test_load_sees_what_another_store_wrote(tmp_path):
+    path = tmp_path / "p.json"
+    mine, theirs = ProgressStore(path), ProgressStore(path)
+    theirs.record("one", "f0", "x", correct=True)
+    assert mine.completed_steps("one") == []
+    mine.load()
+    assert mine.completed_steps("one") == ["f0"]
+
+
+def test_seed_follows_the_data_dir_override(tmp_path, monkeypatch):
+    seeds = []
+    for name in ("ada", "ada", "bob", "cy", "dee"):
+        monkeypatch.setenv("LSTM_TUTOR_DATA_DIR", str(tmp_path / name))
+        seeds.append(ProgressStore().seed_for("lstm-forward-pass"))
+    assert seeds[0] == seeds[1]
+    assert len(set(seeds[1:])) > 1
+    assert (tmp_path / "ada" / "progress.json").exists()
+
+
+def test_summary_counts_solved_steps(tmp_path):
+    store = ProgressStore(tmp_path / "p.json")
+    assert store.summary("one", 3) == "not started"
+    store.record("one", "a", "1", correct=True)
+    store.record("one", "b", "1", correct=False)
+    assert store.summary("one", 3) == "1/3"
+    store.mark_complete("one")
+    assert store.summary("one", 3) == "complete"
+
+
+def test_an_unreadable_path_is_an_error_with_the_path(tmp_path):
+    folder = tmp_path / "progress.json"
+    folder.mkdir()
+    with pytest.raises(ProgressError, match="progress.json"):
+        ProgressStore(folder)

@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 FORMAT = "lstm-tutor/progress"
 VERSION = 1
@@ -26,22 +26,33 @@ class ProgressError(RuntimeError):
     """Progress could not be read or written (the message says where and why)."""
 
 
+# extra="forbid": a key we do not know means the file is not ours (or newer than us), and saving
+# would drop it; such a file is set aside rather than half-read.
 class StepProgress(BaseModel):
-    answer: str | None = None
-    attempts: int = 0
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str | None = None  # the last answer text
+    attempts: int = Field(default=0, ge=0)
     solved: bool = False
-    hints_seen: int = 0
+    hints_seen: int = Field(default=0, ge=0)
+    last_attempt_at: str | None = None  # UTC ISO timestamps
     solved_at: str | None = None
 
 
 class LessonProgress(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     steps: dict[str, StepProgress] = Field(default_factory=dict)
-    current_step: str | None = None
+    current_step: str | None = None  # where to resume
     completed: bool = False
+    started_at: str | None = None
+    updated_at: str | None = None
     completed_at: str | None = None
 
 
 class ProgressFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     format: str = FORMAT
     version: int = VERSION
     seed: int = Field(default_factory=lambda: secrets.randbelow(2**31))
@@ -68,23 +79,26 @@ class ProgressStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.problem: str | None = None
+        self.problem: str | None = None  # a message for the learner when the file was set aside
         self.data = self._read()
 
     # --- reading and writing -------------------------------------------------------------
+
+    def load(self) -> ProgressFile:
+        """Read the file again (another process may have written it); returns the data."""
+        self.data = self._read()
+        return self.data
 
     def _read(self) -> ProgressFile:
         if not self.path.exists():
             return ProgressFile()
         try:
             raw = self.path.read_bytes()
-            data = ProgressFile.model_validate(json.loads(raw))
-            if data.format != FORMAT or data.version > VERSION:
-                raise ValueError(f"format {data.format!r} version {data.version}")
-            return data
         except OSError as exc:
             raise ProgressError(f"cannot read progress file {self.path}: {exc}") from None
-        except (ValueError, ValidationError) as exc:
+        try:
+            return _parse(raw)
+        except (ValueError, ValidationError) as exc:  # JSONDecodeError/UnicodeError are ValueErrors
             self._set_aside(exc)
             return ProgressFile()
 
@@ -123,6 +137,7 @@ class ProgressStore:
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
             raise ProgressError(f"cannot save progress to {self.path}: {exc}") from None
+        _fsync_dir(self.path.parent)
 
     # --- queries -------------------------------------------------------------------------
 
@@ -134,6 +149,7 @@ class ProgressStore:
         return self.data.seed
 
     def seed_for(self, lesson_id: str) -> int:
+        """The seed a lesson draws its numbers from: the learner's own, the same for all lessons."""
         return self.seed
 
     def lesson(self, lesson_id: str) -> LessonProgress:
@@ -170,31 +186,39 @@ class ProgressStore:
 
     # --- changes (each one saved) --------------------------------------------------------
 
+    def _touch(self, lesson_id: str) -> LessonProgress:
+        lesson = self.lesson(lesson_id)
+        lesson.updated_at = _now()
+        lesson.started_at = lesson.started_at or lesson.updated_at
+        return lesson
+
     def record(self, lesson_id: str, step_id: str, answer: str, correct: bool) -> None:
-        step = self.lesson(lesson_id).steps.setdefault(step_id, StepProgress())
+        """One attempt at a step: keeps the last answer text; a step once solved stays solved."""
+        step = self._touch(lesson_id).steps.setdefault(step_id, StepProgress())
         step.answer = answer
         step.attempts += 1
+        step.last_attempt_at = _now()
         if correct and not step.solved:
-            step.solved, step.solved_at = True, _now()
+            step.solved, step.solved_at = True, step.last_attempt_at
         self.save()
 
     record_attempt = record
 
     def reveal_hint(self, lesson_id: str, step_id: str) -> int:
-        step = self.lesson(lesson_id).steps.setdefault(step_id, StepProgress())
+        step = self._touch(lesson_id).steps.setdefault(step_id, StepProgress())
         step.hints_seen += 1
         self.save()
         return step.hints_seen
 
     def set_position(self, lesson_id: str, step_id: str | None) -> None:
-        self.lesson(lesson_id).current_step = step_id
+        self._touch(lesson_id).current_step = step_id
         self.data.last_lesson = lesson_id
         self.save()
 
     set_current_step = set_position
 
     def mark_complete(self, lesson_id: str) -> None:
-        lesson = self.lesson(lesson_id)
+        lesson = self._touch(lesson_id)
         if not lesson.completed:
             lesson.completed, lesson.completed_at = True, _now()
         self.save()
@@ -217,6 +241,37 @@ class ProgressStore:
         self.save()
 
 
+def _parse(raw: bytes) -> ProgressFile:
+    """Our file or a ValueError saying why not; the marker is checked before the schema."""
+    doc = json.loads(raw)
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValueError(f'not an lstm-tutor progress file (no "format": "{FORMAT}" marker)')
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"unknown format version {version!r}")
+    if version > VERSION:
+        raise ValueError(f"written by a newer lstm-tutor (format version {version} > {VERSION})")
+    return ProgressFile.model_validate(doc)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows it (not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _short(exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        return f"{where}: {first['msg']}"[:160]
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
