@@ -320,3 +320,18 @@ def test_comparison_is_reproducible_with_a_given_rng():
         compare_formulas("2*x", "x*x", {"x": 2.0}, rng=np.random.default_rng(7)) for _ in range(2)
     ]
     assert runs[0] == runs[1]
+
+
+def test_a_long_flat_sum_is_not_mistaken_for_deep_nesting():
+    names = {f"x{n}": float(n) for n in range(60)}
+    assert evaluate(" + ".join(names), names) == sum(range(60))
+
+
+def test_a_chain_too_long_to_evaluate_safely_is_refused_with_advice():
+    with pytest.raises(FormulaError, match="split the formula"):
+        evaluate(" @ ".join(["M"] * 300), {"M": np.eye(2)})
+
+
+def test_a_list_of_big_arrays_is_refused_before_it_is_built():
+    with pytest.raises(FormulaError, match="limited"):
+        evaluate("[" + ", ".join(["u"] * 3) + "]", {"u": np.ones(MAX_ELEMENTS // 2)})

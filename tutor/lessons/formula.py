@@ -18,7 +18,8 @@ import numpy as np
 # Seed 000's bonus (y from the givens in one expression) is about 1,000 characters and 630 terms.
 MAX_SOURCE_CHARS = 2_000
 MAX_NODES = 1_500
-MAX_DEPTH = 40
+MAX_DEPTH = 40  # brackets inside brackets
+MAX_CHAIN = 200  # depth of the syntax tree: `a + b + c ...` is a chain as deep as it is long
 MAX_ELEMENTS = 10_000
 MAX_OPERATIONS = 5_000
 MAX_EXPONENT = 100.0
@@ -219,8 +220,11 @@ def _check(tree: ast.Expression, lead: int, text: str) -> tuple[set[str], set[st
         count += 1
         if count > MAX_NODES:
             raise FormulaError(f"unsupported: formulas are limited to {MAX_NODES} terms")
-        if depth > MAX_DEPTH:
-            raise FormulaError(f"unsupported: nesting deeper than {MAX_DEPTH} levels")
+        if depth > MAX_CHAIN:  # the evaluator recurses once per level
+            raise FormulaError(
+                f"unsupported: more than {MAX_CHAIN} operations chained one after another; "
+                "split the formula into steps"
+            )
         if isinstance(node, ast.BinOp):
             col = lead + _operator_col(text, node)
         else:
@@ -354,8 +358,13 @@ def evaluate(formula: str | Formula, names: Mapping[str, object]) -> Array:
 
 def _evaluate(parsed: Formula, names: Mapping[str, object]) -> Array:
     ev = _Evaluator(names, parsed.src)
-    with np.errstate(all="ignore"):
-        value = ev.eval(parsed.tree.body)
+    try:
+        with np.errstate(all="ignore"):
+            value = ev.eval(parsed.tree.body)
+    except (
+        RecursionError
+    ):  # parse() caps the depth; a caller deep in its own stack may still hit it
+        raise FormulaError("unsupported: the formula is nested too deeply to evaluate") from None
     if not np.all(np.isfinite(value)):
         col, reason = ev.nonfinite or (None, "an overflow or an undefined operation")
         raise FormulaError(f"the result is not a finite number: {reason}", col)
@@ -434,6 +443,10 @@ class _Evaluator:
 
     def _List(self, node: ast.List) -> Array:
         items = [self.eval(e) for e in node.elts]
+        if sum(i.size for i in items) > MAX_ELEMENTS:
+            raise FormulaError(
+                f"unsupported: results are limited to {MAX_ELEMENTS} numbers", self._col(node)
+            )
         shapes = {i.shape for i in items}
         if len(shapes) > 1:
             raise FormulaError(
