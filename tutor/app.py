@@ -31,7 +31,7 @@ class TutorApp(App[None]):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(self, forecast_config: dict | None = None) -> None:
@@ -42,6 +42,9 @@ class TutorApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        problem = learner.problem()
+        if problem:
+            self.notify(problem, title="Progress", severity="warning", timeout=15)
 
     # --- lessons -------------------------------------------------------------------------
 

@@ -64,3 +64,40 @@ def set_position(lesson_id: str, step_id: str) -> None:
         store().set_position(lesson_id, step_id)
     except Exception:  # noqa: BLE001
         pass
+
+
+def attempts(lesson_id: str, step_id: str) -> int:
+    try:
+        return int(store().attempts(lesson_id, step_id))
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+def hints_seen(lesson_id: str, step_id: str) -> int:
+    try:
+        return int(store().hints_seen(lesson_id, step_id))
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+def reveal_hint(lesson_id: str, step_id: str) -> None:
+    try:
+        store().reveal_hint(lesson_id, step_id)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def mark_complete(lesson_id: str) -> str | None:
+    try:
+        store().mark_complete(lesson_id)
+    except Exception as exc:  # noqa: BLE001
+        return f"Could not save progress: {exc}"
+    return None
+
+
+def problem() -> str | None:
+    """Why the progress file was set aside or cannot be used, if it was."""
+    try:
+        return store().problem
+    except Exception as exc:  # noqa: BLE001 - e.g. an unreadable progress folder
+        return str(exc)

@@ -27,6 +27,21 @@ REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
 ANSWERED = ("numeric", "formula", "choice")
 
 
+def wrong_feedback(result: Any) -> str:
+    """The runtime's diagnosis first when it recognised the mistake; its full verdict otherwise."""
+    from tutor.lessons import display
+
+    if result.diagnosis:
+        text = f"**✗ Not quite.** {result.diagnosis}"
+        if result.value is not None and not isinstance(result.value, str):
+            text += f"  \n*Your answer: {display.short(result.value)}.*"
+        return text
+    text = f"**✗** {result.feedback}"
+    if result.tolerance_text and result.tolerance_text not in result.feedback:
+        text += f"  \n*Accepted: {result.tolerance_text}.*"
+    return text
+
+
 @dataclass
 class StepState:
     tries: int = 0
@@ -47,6 +62,8 @@ class LessonScreen(Screen[None]):
         Binding("ctrl+g", "hint", "Hint"),
         Binding("ctrl+r", "reveal", "Reveal"),
         Binding("ctrl+x", "stop_training", "Stop", show=False, priority=True),
+        Binding("pageup", "scroll_prompt(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_prompt(1)", "Scroll down", show=False),
     ]
 
     def __init__(self, session: Any, start_step: str | None = None) -> None:
@@ -61,6 +78,9 @@ class LessonScreen(Screen[None]):
             state = self.states[step.id]
             state.done = step.id in done
             state.answer = saved.get(step.id, "")
+            state.hints_shown = learner.hints_seen(self.lesson.id, step.id)
+            if not state.done:  # tries so far count towards revealing the answer
+                state.tries = learner.attempts(self.lesson.id, step.id)
         ids = [s.id for s in self.steps]
         if start_step in ids:
             self.index = ids.index(start_step)
@@ -79,9 +99,9 @@ class LessonScreen(Screen[None]):
                     yield Markdown("", id="prompt")
                     yield Markdown("", id="hints")
                     yield TrainingPanel(id="run-panel")
+                    yield Markdown("", id="feedback")
                 yield Input(id="answer", placeholder="type a formula or numbers")
                 yield Static("", id="preview")
-                yield Markdown("", id="feedback")
             with VerticalScroll(id="lesson-side"):
                 model = self.lesson.model
                 yield CellDiagram(model.cell if model else "lstm", id="diagram")
@@ -169,6 +189,7 @@ class LessonScreen(Screen[None]):
             self._preview(event.value)
 
     def _preview(self, text: str) -> None:
+        """The value of the answer so far, or its error with a caret under the column."""
         preview = self.query_one("#preview", Static)
         if self.step.kind not in ("numeric", "formula"):
             preview.update("")
@@ -180,8 +201,8 @@ class LessonScreen(Screen[None]):
             line = Text()
             col = result.col
             width = self.query_one("#answer", Input).content_size.width
-            if col is not None and col < width:
-                line.append(" " * col + "^ ", style="bold red")
+            if col is not None and len(text) < width:  # the text is not scrolled: caret fits
+                line.append(" " * col + "^\n", style="bold red")
             elif col is not None:
                 line.append(f"column {col + 1}: ", style="bold red")
             line.append(result.error, style="red")
@@ -219,15 +240,14 @@ class LessonScreen(Screen[None]):
             self._mark_done(text)
         else:
             state.tries += 1
-            state.feedback = f"**✗** {result.feedback}"
-            if result.tolerance_text:
-                state.feedback += f"  \n*Accepted: {result.tolerance_text}.*"
+            state.feedback = wrong_feedback(result)
             if state.tries >= REVEAL_AFTER and not state.revealed:
                 state.feedback += "  \n`ctrl+r` reveals the answer."
             error = learner.record(self.lesson.id, step.id, text, False)
             if error:
                 self.notify(error, severity="warning")
         self.show_step()
+        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 
     def _mark_done(self, answer: str) -> None:
         self.state.done = True
@@ -236,6 +256,9 @@ class LessonScreen(Screen[None]):
             self.notify(error, severity="warning")
         if self.complete and not self.completed_notified:
             self.completed_notified = True
+            error = learner.mark_complete(self.lesson.id)
+            if error:
+                self.notify(error, severity="warning")
             self.notify(f"Lesson complete: {self.lesson.title}", title="Well done")
             self.post_message(LessonCompleted(self.lesson.id))
 
@@ -253,12 +276,17 @@ class LessonScreen(Screen[None]):
             self.index -= 1
             self.show_step()
 
+    def action_scroll_prompt(self, direction: int) -> None:
+        scroll = self.query_one("#prompt-scroll", VerticalScroll)
+        scroll.scroll_relative(y=direction * max(1, scroll.size.height - 2), animate=False)
+
     def action_hint(self) -> None:
         hints = self._safe(lambda: self.session.hints(self.step.id), [])
         if self.state.hints_shown >= len(hints):
             self.notify("No more hints for this step.")
             return
         self.state.hints_shown += 1
+        learner.reveal_hint(self.lesson.id, self.step.id)
         self._show_hints()
         self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 

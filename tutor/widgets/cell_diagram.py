@@ -116,11 +116,20 @@ def render_cell(cell: str, quantity: str | None, highlight: Style, dim: Style) -
 class CellDiagram(Widget):
     """A cell of the kind the lesson unrolls, with the quantity of the current step lit up."""
 
+    COMPONENT_CLASSES = {"cell-diagram--highlight", "cell-diagram--wire"}
     DEFAULT_CSS = """
     CellDiagram {
         height: auto;
         width: auto;
         padding: 0 1;
+    }
+    CellDiagram > .cell-diagram--highlight {
+        color: $text;
+        background: $accent 60%;
+        text-style: bold;
+    }
+    CellDiagram > .cell-diagram--wire {
+        color: $text-muted;
     }
     """
 
@@ -133,7 +142,6 @@ class CellDiagram(Widget):
         self.set_reactive(CellDiagram.quantity, quantity)
 
     def render(self) -> Text:
-        variables = self.app.theme_variables
-        highlight = Style.parse(f"bold {variables.get('accent', 'yellow')} reverse")
-        dim = Style.parse(variables.get("foreground-muted", "grey50"))
-        return render_cell(self.cell, self.quantity, highlight, dim)
+        highlight = self.get_component_rich_style("cell-diagram--highlight")
+        wire = self.get_component_rich_style("cell-diagram--wire")
+        return render_cell(self.cell, self.quantity, highlight, wire)

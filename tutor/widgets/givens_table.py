@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from textual.widgets import DataTable
 
-MAX_VALUE_CHARS = 28
+MAX_VALUE_CHARS = 22  # fits the 80-column layout's side panel
 
 
 def shape_text(value: np.ndarray) -> str:
