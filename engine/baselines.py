@@ -1,0 +1,64 @@
+"""Baseline forecasts every model must beat: naive (last value) and seasonal naive.
+
+Both take the series y (N, n_targets) and window origins (the index of each first forecast
+step) and return (M, horizon, n_targets), the same layout as engine.windows.Windows.y.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# season length per pandas frequency (the alias without its multiple)
+SEASONS = {
+    "D": 7,  # a week of days
+    "B": 5,  # a week of business days
+    "H": 24,  # a day of hours
+    "BH": 8,
+    "T": 60,
+    "MIN": 60,
+    "S": 60,
+    "W": 52,  # a year of weeks
+    "M": 12,  # a year of months
+    "MS": 12,
+    "ME": 12,
+    "BMS": 12,
+    "BME": 12,
+    "Q": 4,
+    "QS": 4,
+    "QE": 4,
+    "Y": 1,
+    "YS": 1,
+    "YE": 1,
+    "A": 1,
+}
+
+
+def season_length(freq: str | None, override: int | None = None) -> int:
+    """The seasonal period of a frequency: daily 7, hourly 24, monthly 12, ...; 1 if unknown."""
+    if override is not None:
+        if override < 1:
+            raise ValueError(f"season must be a positive integer, not {override}")
+        return int(override)
+    if not freq:
+        return 1
+    base = freq.lstrip("0123456789").upper().split("-")[0]
+    return SEASONS.get(base, 1)
+
+
+def naive(y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+    """Every step repeats the last value seen before the origin."""
+    y = np.asarray(y, float)
+    last = y[np.asarray(origins) - 1]  # (M, n_targets)
+    return np.repeat(last[:, None, :], horizon, axis=1)
+
+
+def seasonal_naive(y: np.ndarray, origins: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """Step k repeats the value one season before it, taken from the last season seen."""
+    y = np.asarray(y, float)
+    origins = np.asarray(origins)
+    k = np.arange(horizon)
+    back = season * ((k // season) + 1)  # go back whole seasons until before the origin
+    idx = origins[:, None] + k[None, :] - back[None, :]
+    if len(origins) and idx.min() < 0:
+        raise ValueError(f"seasonal naive needs {season} steps of history before each origin")
+    return y[idx]
