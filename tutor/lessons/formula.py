@@ -181,7 +181,8 @@ def _parse(src: str) -> Formula:
             raise FormulaError(
                 "syntax error: the formula ends too early", lead + len(text)
             ) from None
-        raise FormulaError(f"syntax error: {_syntax_reason(exc)}", lead + exc.offset - 1) from None
+        col = exc.offset - 1
+        raise FormulaError(f"syntax error: {_syntax_reason(exc, text, col)}", lead + col) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("unsupported: the formula is too deeply nested") from None
     names, functions = _check(tree, lead, text)
@@ -199,8 +200,10 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-def _syntax_reason(exc: SyntaxError) -> str:
+def _syntax_reason(exc: SyntaxError, text: str, col: int) -> str:
     msg = (exc.msg or "invalid syntax").replace("invalid syntax. ", "")
+    if text[col : col + 1] == "=" and text[col : col + 2] != "==":
+        return "type only the expression, without 'name =' in front"
     if "was never closed" in msg or "unexpected EOF" in msg:
         return "a bracket is never closed"
     if "unmatched" in msg:
@@ -288,6 +291,8 @@ def _check_call(node: ast.Call, col: int, functions: set[str]) -> None:
         raise FormulaError(f"unsupported function {name}(){hint}; available: {listed}", col)
     if node.keywords:
         raise FormulaError(f"unsupported: keyword arguments in {name}()", col)
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        raise FormulaError(f"unsupported: unpacking with * in {name}()", col)
     fewest, most = FUNCTIONS[name].arity
     n = len(node.args)
     if n < fewest or (most is not None and n > most):
