@@ -67,7 +67,7 @@ def test_validate_spec_names_the_bad_key_with_did_you_mean():
     assert "did you mean 'hidden'" in problems[0]
     assert "did you mean" not in validate_spec({"task": "maxmin", "zzz": 1})[0]
     assert "did you mean 'sine'" in validate_spec({"task": "sin"})[0]
-    assert "did you mean 'gru'" in validate_spec({"task": "maxmin", "models": ["gur"]})[0]
+    assert "did you mean 'lstm'" in validate_spec({"task": "maxmin", "models": ["lsmt"]})[0]
     assert validate_spec({"task": "maxmin", "epochs": 0}) == [
         "epochs must be between 1 and 1000, not 0"
     ]
