@@ -151,13 +151,15 @@ def test_lessons_commands_never_import_torch_or_textual():
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from tutor.cli import cli\n"
-        "for args in (['lessons', 'list', '--json'], ['lessons', 'validate'],\n"
+        "for args in (['lessons', 'list', '--json'],\n"
+        "             ['lessons', 'validate', 'lessons/lstm-forward-pass.yaml'],\n"
         "             ['lessons', 'show', 'lstm-forward-pass'],\n"
         "             ['lessons', 'check', 'lstm-forward-pass', '--step', 'f0',\n"
         "              '--answer', '1']):\n"
         "    assert CliRunner().invoke(cli, args).exit_code == 0, args\n"
         "print('torch' in sys.modules, 'textual' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]

@@ -103,6 +103,7 @@ def test_choice_steps(gru):
     assert gru.check("convention", "a").correct
     assert gru.check("convention", "1").correct
     assert gru.check("convention", "keeps the old state").correct
+    assert gru.check("convention", "a) keeps the old state").correct
     wrong = gru.check("convention", "b")
     assert not wrong.correct and "other textbook" in wrong.feedback
     assert gru.check("convention", "z").error

@@ -7,6 +7,7 @@ job spec to the caller).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -314,6 +315,9 @@ def choice_index(step: ChoiceStep, text: str) -> int | None:
     """The chosen option for 'b', 'B)', '2' or the option's text; None if none matches."""
     answer = text.strip().rstrip(").").strip().lower()
     letters = [chr(ord("a") + i) for i in range(len(step.choices))]
+    labelled = re.match(r"([a-z])[).]\s", answer)  # "b) takes the candidate"
+    if labelled and labelled.group(1) in letters:
+        return letters.index(labelled.group(1))
     if answer in letters:
         return letters.index(answer)
     if answer.isdigit() and 1 <= int(answer) <= len(step.choices):

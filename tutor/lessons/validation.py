@@ -7,7 +7,10 @@ right answer, or a step that accepts an unsolved answer (0, or a name copied fro
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,18 +35,37 @@ def validate_paths(paths: Iterable[str | Path], known_ids: Iterable[str] = ()) -
     """Every problem in every file; prerequisites may name any file given or shipped."""
     paths = [Path(p) for p in paths]
     known = set(known_ids) | {p.stem for p in paths}
-    problems: list[Problem] = []
+    per_file: list[list[Problem] | LessonChecker] = []
     for path in paths:
-        problems += validate_file(path, known)
+        try:
+            lesson, root = read_lesson(path)
+        except LessonError as exc:
+            per_file.append(exc.problems)
+            continue
+        per_file.append(LessonChecker(lesson, root, str(path), known))
+    check_jobs([c for c in per_file if isinstance(c, LessonChecker)])
+    problems: list[Problem] = []
+    for item in per_file:
+        problems += item if isinstance(item, list) else item.problems()
     return problems
 
 
 def validate_file(path: Path, known_ids: set[str]) -> list[Problem]:
-    try:
-        lesson, root = read_lesson(path)
-    except LessonError as exc:
-        return exc.problems
-    return LessonChecker(lesson, root, str(path), known_ids).problems()
+    return validate_paths([path], known_ids)
+
+
+def check_jobs(checkers: list[LessonChecker]) -> None:
+    """Run steps of all files at once: their validator costs one child process in total."""
+    runs = [
+        (checker, index, step)
+        for checker in checkers
+        for index, step in enumerate(checker.lesson.steps)
+        if isinstance(step, RunStep)
+    ]
+    found = job_problems([step.job for _, _, step in runs])
+    for (checker, index, step), messages in zip(runs, found, strict=True):
+        for message in messages:
+            checker.add(("steps", index, "job"), f"step {step.id}: job: {message}")
 
 
 class LessonChecker:
@@ -68,9 +90,6 @@ class LessonChecker:
         for seed in seeds:
             self.check_seed(seed)
         self.report_unsolved(len(seeds))
-        for index, step in enumerate(self.lesson.steps):
-            if isinstance(step, RunStep):
-                self.check_job(index, step)
         return sorted(self.found.values(), key=lambda p: (p.line, p.col))
 
     # --- static ------------------------------------------------------------------------
@@ -187,7 +206,7 @@ class LessonChecker:
                     f"indistinguishable from the right answer {display.short(expected)} "
                     f"under the step's tolerance{seed_note}; tighten `tolerance` or drop it",
                 )
-        self.check_unsolved(index, step, refs, expected, names, seed_note)
+        self.check_unsolved(index, step, refs, expected, names)
 
     def check_unsolved(
         self,
@@ -196,7 +215,6 @@ class LessonChecker:
         refs: LessonReferences,
         expected: np.ndarray,
         names: dict,
-        seed_note: str,
     ) -> None:
         loc = ("steps", index, "quantity" if step.quantity else "reference")
         tol = step.tolerance
@@ -208,7 +226,7 @@ class LessonChecker:
                 "something else or tighten `tolerance.atol`",
             )
         if isinstance(step, FormulaStep):
-            self.check_unsolved_formula(loc, step, refs, expected, names, seed_note)
+            self.check_unsolved_formula(loc, step, refs, expected, names)
             return
         for name, value in names.items():
             if close(value, expected, tol):
@@ -225,7 +243,6 @@ class LessonChecker:
         refs: LessonReferences,
         expected: np.ndarray,
         names: dict,
-        seed_note: str,
     ) -> None:
         from tutor.lessons.runtime import LessonSession
 
@@ -250,21 +267,39 @@ class LessonChecker:
             elif 2 * count >= n_seeds:
                 self.add(loc, f"{message} (for {count} of {n_seeds} sampled learners)")
 
-    def check_job(self, index: int, step: RunStep) -> None:
-        loc = ("steps", index, "job")
-        for message in job_problems(step.job):
-            self.add(loc, f"step {step.id}: {message}")
 
+def job_problems(specs: list[dict[str, Any]]) -> list[list[str]]:
+    """Problems of each run step's job spec, from engine.jobs.validate_spec.
 
-def job_problems(spec: dict[str, Any]) -> list[str]:
-    """Problems in a run step's job spec, from engine.jobs' validator when it has one."""
+    engine.jobs imports torch, which `lstm-tutor lessons` must never load: its validator runs
+    in a child process (once per file, only for lessons with run steps). Without engine.jobs,
+    only the `task` key is checked.
+    """
+    if not specs:
+        return []
+    code = (
+        "import json, sys\n"
+        "from engine.jobs import validate_spec\n"
+        "specs = json.load(sys.stdin)\n"
+        "print(json.dumps([[str(m) for m in validate_spec(s)] for s in specs]))\n"
+    )
     try:
-        from engine import job_spec as checker  # a torch-free validator, if the engine has one
-    except ImportError:
-        checker = None
-    validate = getattr(checker, "validate_spec", None) if checker else None
-    if validate is not None:
-        return [str(m) for m in validate(spec)]
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(specs, default=str),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=str(Path(__file__).resolve().parents[2]),
+        )
+        if out.returncode == 0:
+            return [list(p) for p in json.loads(out.stdout.strip().splitlines()[-1])]
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        pass
+    return [_basic_job_problems(spec) for spec in specs]
+
+
+def _basic_job_problems(spec: dict[str, Any]) -> list[str]:
     if "task" not in spec:
         return ["a job needs a `task:` (for example maxmin, sine or forecast)"]
     if not isinstance(spec["task"], str):
