@@ -72,6 +72,8 @@ def show_cmd(lesson: str, as_json: bool, seed: int | None) -> None:
         }
         if step.kind == "choice":
             entry["choices"] = [c.text for c in step.choices]
+        if step.kind == "run":
+            entry["job"] = step.job
         steps.append(entry)
     if as_json:
         click.echo(

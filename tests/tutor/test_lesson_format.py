@@ -93,3 +93,16 @@ def test_json_schema_describes_steps_and_givens():
     }
     assert kinds == {"numeric", "formula", "choice", "explanation", "run"}
     assert "RandomGiven" in schema["$defs"]
+
+
+def test_the_authoring_guides_example_validates(tmp_path):
+    import re
+    from pathlib import Path
+
+    from tutor.lessons.validation import validate_paths
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text()
+    example = re.search(r"## A complete example.*?```yaml\n(.*?)```", guide, re.DOTALL).group(1)
+    path = tmp_path / "lstm-forward-pass.yaml"
+    path.write_text(example)
+    assert [str(p) for p in validate_paths([path])] == []

@@ -71,3 +71,38 @@ def test_all_problems_of_a_file_are_reported_not_just_the_first(tmp_path):
 def test_a_missing_file_is_a_problem_not_a_crash(tmp_path):
     (problem,) = validate_paths([tmp_path / "nope.yaml"])
     assert "cannot read" in problem.message
+
+
+def test_run_step_job_problems_point_at_the_job(tmp_path, monkeypatch):
+    from tutor.lessons import validation
+
+    seen = []
+
+    def fake_engine_validator(specs):
+        seen.extend(specs)
+        return [
+            ["unknown task 'maxmn' (did you mean 'maxmin'?)"] if s["task"] == "maxmn" else []
+            for s in specs
+        ]
+
+    monkeypatch.setattr(validation, "job_problems", fake_engine_validator)
+    path = tmp_path / "runs.yaml"
+    path.write_text(
+        "id: runs\ntitle: t\nsummary: s\ngroup: training\nsteps:\n"
+        "  - id: good\n    kind: run\n    prompt: p\n    job: {task: maxmin}\n"
+        "  - id: bad\n    kind: run\n    prompt: p\n    job: {task: maxmn}\n"
+    )
+    (problem,) = validate_paths([path])
+    assert (problem.line, problem.col) == (13, 10)
+    assert "step bad: job: unknown task 'maxmn'" in problem.message
+    assert seen == [{"task": "maxmin"}, {"task": "maxmn"}]
+
+
+def test_without_the_engine_validator_a_job_still_needs_a_task(monkeypatch):
+    from tutor.lessons import validation
+
+    monkeypatch.setattr(validation.sys, "executable", "/nonexistent/python")
+    assert validation.job_problems([{"models": ["lstm"]}, {"task": "sine"}]) == [
+        ["a job needs a `task:` (for example maxmin, sine or forecast)"],
+        [],
+    ]
