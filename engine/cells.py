@@ -51,10 +51,29 @@ class CellParams:
     b_ih: Array  # (G*H,)
     b_hh: Array  # (G*H,)
 
+    gates = 0  # G: 1 (RNN), 4 (LSTM), 3 (GRU); 0 means "any"
+
     def __post_init__(self) -> None:
         self.W_ih, self.W_hh = _f64(self.W_ih), _f64(self.W_hh)
         self.b_ih = _f64(self.b_ih).reshape(-1)
         self.b_hh = _f64(self.b_hh).reshape(-1)
+        name = type(self).__name__
+        if self.W_ih.ndim != 2 or self.W_hh.ndim != 2:
+            raise ValueError(
+                f"{name}: W_ih and W_hh must be 2-D (G*H, I) and (G*H, H), "
+                f"got shapes {self.W_ih.shape} and {self.W_hh.shape}"
+            )
+        rows = self.W_ih.shape[0]
+        sizes = (self.W_hh.shape[0], self.b_ih.size, self.b_hh.size)
+        if sizes != (rows, rows, rows):
+            raise ValueError(
+                f"{name}: W_ih has {rows} rows, so W_hh needs {rows} rows and b_ih, b_hh "
+                f"{rows} numbers each; got {sizes[0]}, {sizes[1]}, {sizes[2]}"
+            )
+        if self.gates and rows % self.gates:
+            raise ValueError(
+                f"{name}: {rows} rows do not split into {self.gates} gate blocks of H rows"
+            )
 
     @property
     def hidden_size(self) -> int:
@@ -69,6 +88,16 @@ class CellParams:
         """Seed 000's form: z = concat(x, h) @ W + B, W being (I+H, G*H)."""
         W = _f64(W)
         B = _f64(B).reshape(-1)
+        if W.ndim != 2 or not 0 < input_size < W.shape[0]:
+            raise ValueError(
+                f"W must be (input_size + H, G*H) with input_size = {input_size}, got {W.shape}"
+            )
+        H = W.shape[0] - input_size
+        if cls.gates and W.shape[1] != cls.gates * H:
+            raise ValueError(
+                f"W is {W.shape}: input_size {input_size} leaves H = {H} rows for h, "
+                f"so W needs {cls.gates} * {H} = {cls.gates * H} columns"
+            )
         return cls(W[:input_size].T, W[input_size:].T, B, np.zeros_like(B))
 
     def to_concat(self) -> tuple[Array, Array]:
@@ -79,13 +108,19 @@ class CellParams:
 class RNNParams(CellParams):
     """Simple RNN weights (one block)."""
 
+    gates = 1
+
 
 class LSTMParams(CellParams):
     """LSTM weights (four blocks, in the layout's order)."""
 
+    gates = 4
+
 
 class GRUParams(CellParams):
     """GRU weights (three blocks, in the layout's order)."""
+
+    gates = 3
 
 
 # --- traces -------------------------------------------------------------------------------
@@ -138,6 +173,20 @@ class GRUTrace(_Trace):
 # --- cells --------------------------------------------------------------------------------
 
 
+def _check(x: Array, h_prev: Array, p: CellParams, c_prev: Array | None = None) -> None:
+    """Clear errors for mismatched sizes (numpy's own would name no variable)."""
+    if x.shape[-1:] != (p.input_size,):
+        raise ValueError(f"x has shape {x.shape}; its last axis must be input_size {p.input_size}")
+    if h_prev.shape[-1:] != (p.hidden_size,):
+        raise ValueError(
+            f"h_prev has shape {h_prev.shape}; its last axis must be hidden size {p.hidden_size}"
+        )
+    if c_prev is not None and c_prev.shape[-1:] != (p.W_hh.shape[0] // 4,):
+        raise ValueError(
+            f"c_prev has shape {c_prev.shape}; its last axis must be {p.W_hh.shape[0] // 4}"
+        )
+
+
 def _blocks(a: Array, layout: Sequence[str]) -> dict[str, Array]:
     return dict(zip(layout, np.split(a, len(layout), axis=-1), strict=True))
 
@@ -147,7 +196,9 @@ def rnn_cell(x: Array, h_prev: Array, p: CellParams, nonlinearity: str = "tanh")
     act = {"tanh": tanh, "relu": relu}.get(nonlinearity)
     if act is None:
         raise ValueError(f"nonlinearity must be tanh or relu, not {nonlinearity!r}")
-    z = _f64(x) @ p.W_ih.T + p.b_ih + _f64(h_prev) @ p.W_hh.T + p.b_hh
+    x, h_prev = _f64(x), _f64(h_prev)
+    _check(x, h_prev, p)
+    z = x @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh
     return RNNTrace(z=z, h=act(z))
 
 
@@ -159,14 +210,16 @@ def lstm_cell(
     layout: str | Sequence[str] = "pytorch",
 ) -> LSTMTrace:
     """One LSTM step; gates are read from z in the layout's block order."""
-    z = _f64(x) @ p.W_ih.T + p.b_ih + _f64(h_prev) @ p.W_hh.T + p.b_hh
+    x, h_prev, c_prev = _f64(x), _f64(h_prev), _f64(c_prev)
+    _check(x, h_prev, p, c_prev)
+    z = x @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh  # (..., 4H), blocks in layout order
     zb = _blocks(z, lstm_layout(layout))
     z_i, z_f, z_g, z_o = zb["i"], zb["f"], zb["g"], zb["o"]
     i = sigmoid(z_i)
     f = sigmoid(z_f)
     g = tanh(z_g)
     o = sigmoid(z_o)
-    c = f * _f64(c_prev) + i * g
+    c = f * c_prev + i * g
     h = o * tanh(c)
     return LSTMTrace(z=z, z_i=z_i, z_f=z_f, z_g=z_g, z_o=z_o, i=i, f=f, g=g, o=o, c=c, h=h)
 
@@ -185,6 +238,7 @@ def gru_cell(
     """
     order = gru_layout(layout)
     x, h_prev = _f64(x), _f64(h_prev)
+    _check(x, h_prev, p)
     W_i, W_h = _blocks(p.W_ih.T, order), _blocks(p.W_hh.T, order)
     b_i, b_h = _blocks(p.b_ih, order), _blocks(p.b_hh, order)
     z_r = x @ W_i["r"] + b_i["r"] + h_prev @ W_h["r"] + b_h["r"]

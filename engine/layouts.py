@@ -21,33 +21,49 @@ GRU_LAYOUTS: dict[str, tuple[str, ...]] = {
     "pytorch": ("r", "z", "n"),
     "keras": ("z", "r", "n"),
 }
-_ALIASES = {"c": "g", "c_hat": "g", "chat": "g", "candidate": "g", "h": "n"}
+# Other names for the candidate: Keras calls the LSTM's c (seed 000 c-hat) and the GRU's h.
+LSTM_ALIASES = {"c": "g", "c_hat": "g", "chat": "g", "candidate": "g"}
+GRU_ALIASES = {"h": "n", "h_hat": "n", "candidate": "n"}
 
 
-def _resolve(spec: str | Sequence[str], named: dict, gates: tuple[str, ...], kind: str):
+def _resolve(
+    spec: str | Sequence[str],
+    named: dict[str, tuple[str, ...]],
+    gates: tuple[str, ...],
+    aliases: dict[str, str],
+    kind: str,
+) -> tuple[str, ...]:
     if isinstance(spec, str):
-        if spec in named:
-            return named[spec]
+        key = spec.strip().lower()
+        if key in named:
+            return named[key]
         raise ValueError(
             f"unknown {kind} layout {spec!r}; use one of {', '.join(named)} "
             f"or a permutation of {', '.join(gates)}"
         )
-    order = tuple(_ALIASES.get(str(g), str(g)) if kind == "LSTM" else str(g) for g in spec)
+    try:
+        names = [str(g).strip() for g in spec]
+    except TypeError:
+        raise ValueError(
+            f"a {kind} layout is a name or a sequence of gate names, not {type(spec).__name__}"
+        ) from None
+    order = tuple(aliases.get(g.lower(), g.lower()) for g in names)
     if sorted(order) != sorted(gates):
         raise ValueError(
-            f"{kind} layout {list(spec)!r} must name each gate of {', '.join(gates)} exactly once"
+            f"{kind} layout {names!r} must name each gate of {', '.join(gates)} exactly once"
+            f" (aliases: {', '.join(f'{a}={g}' for a, g in aliases.items())})"
         )
     return order
 
 
 def lstm_layout(spec: str | Sequence[str]) -> tuple[str, ...]:
-    """The LSTM gate order for a named convention or an explicit permutation of i, f, g, o."""
-    return _resolve(spec, LSTM_LAYOUTS, LSTM_GATES, "LSTM")
+    """The LSTM gate order for a named convention or a permutation of i, f, g, o (c, c_hat = g)."""
+    return _resolve(spec, LSTM_LAYOUTS, LSTM_GATES, LSTM_ALIASES, "LSTM")
 
 
 def gru_layout(spec: str | Sequence[str]) -> tuple[str, ...]:
-    """The GRU gate order for a named convention or an explicit permutation of r, z, n."""
-    return _resolve(spec, GRU_LAYOUTS, GRU_GATES, "GRU")
+    """The GRU gate order for a named convention or an explicit permutation of r, z, n (h = n)."""
+    return _resolve(spec, GRU_LAYOUTS, GRU_GATES, GRU_ALIASES, "GRU")
 
 
 def permutation(source: Sequence[str], target: Sequence[str]) -> list[int]:
