@@ -149,7 +149,7 @@ def check_cmd(lesson: str, step_id: str, answer: str, seed: int | None, as_json:
     if result.error is not None:
         where = f" (column {result.col + 1})" if result.col is not None else ""
         caret = f"\n  {answer}\n  {' ' * result.col}^" if result.col is not None else ""
-        raise click.ClickException(f"cannot evaluate the answer{where}: {result.error}{caret}")
+        raise click.ClickException(f"cannot check that answer{where}: {result.error}{caret}")
     value, expected = _shown(result.value, display), _shown(result.expected, display)
     if as_json:
         click.echo(

@@ -100,8 +100,10 @@ def test_check_errors_exit_1_with_the_reason():
     no_lesson = run("check", "nope", "--step", "f0", "--answer", "1")
     assert no_lesson.exit_code == 1 and 'no lesson "nope"' in no_lesson.output
     bad = run("check", "lstm-forward-pass", "--step", "f0", "--answer", "sigmoid(z0[0,0]")
-    assert bad.exit_code == 1 and "cannot evaluate" in bad.output and "^" in bad.output
+    assert bad.exit_code == 1 and "cannot check that answer" in bad.output and "^" in bad.output
     assert "Traceback" not in bad.output
+    reading = run("check", "lstm-forward-pass", "--step", "intro", "--answer", "ok")
+    assert reading.exit_code == 1 and "an explanation step" in reading.output
 
 
 def test_check_with_a_seed_changes_random_numbers_only():

@@ -107,3 +107,38 @@ def test_choice_steps(gru):
     wrong = gru.check("convention", "b")
     assert not wrong.correct and "other textbook" in wrong.feedback
     assert gru.check("convention", "z").error
+
+
+RNN_LESSON = """\
+id: rnn-tiny
+title: A tiny RNN
+summary: One step of a simple RNN.
+group: by-hand
+givens:
+  x0: [[0.9]]
+  h0: [[-0.4]]
+  W: [[1.3], [0.7]]
+  B: [[0.6]]
+model:
+  cell: rnn
+  input_size: 1
+  hidden_size: 1
+  inputs: [x0]
+  initial_state: {h: h0}
+  weights: {W: W, B: B}
+steps:
+  - id: h1
+    kind: numeric
+    quantity: h1
+    prompt: The new hidden state.
+"""
+
+
+def test_simple_rnn_mistakes(tmp_path):
+    path = tmp_path / "rnn-tiny.yaml"
+    path.write_text(RNN_LESSON)
+    session = LessonSession(load_lesson(path))
+    assert session.check("h1", "tanh(concat(x0, h0) @ W + B)").correct
+    swapped = session.check("h1", "sigmoid(concat(x0, h0) @ W + B)")
+    assert swapped.mistake == "sigmoid_tanh_swap" and "tanh" in swapped.diagnosis
+    assert session.check("h1", "tanh(concat(x0, h0) @ W)").mistake == "bias_left_out"

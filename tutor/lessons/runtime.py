@@ -337,8 +337,12 @@ def _not_answerable(step: Any) -> CheckResult:
         f"Step {step.id} is {what}.",
         None,
         "",
-        error=f'step "{step.id}" is a {step.kind} step: {what}',
+        error=f'step "{step.id}" is {_article(step.kind)} {step.kind} step: {what}',
     )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _unevaluable(expected: np.ndarray, tol_text: str, message: str, col: int | None) -> CheckResult:

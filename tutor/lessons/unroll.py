@@ -23,6 +23,7 @@ STEP_QUANTITIES = {
 STATE_QUANTITIES = {"lstm": ("h", "c"), "gru": ("h",), "rnn": ("h",)}
 READOUT = "y"
 KNOWN_LAYOUTS = ("pytorch", "keras", "seed000", "seed004")
+GATE_BLOCKS = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks stacked per cell kind
 
 
 class QuantityError(ValueError):
@@ -137,7 +138,7 @@ def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
         return givens[name]
 
     layout = _layout(model, layouts)
-    params = _params(model, given, len(layout))
+    params = _params(model, given, GATE_BLOCKS[model.cell])
     H = model.hidden_size
     xs = [given(n, "inputs", k) for k, n in enumerate(model.inputs)]
     for name, x in zip(model.inputs, xs, strict=True):
