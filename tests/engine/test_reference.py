@@ -222,3 +222,37 @@ def test_training_mode_dropout_warns_and_computes_eval_mode():
     with torch.no_grad():
         expected = module.eval()(torch.from_numpy(x))
     assert max_diff(ours, expected) <= TOL
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(c=configs, proj=st.integers(1, 15))
+def test_lstm_projection_matches_torch(c, proj):
+    hidden = max(c["hidden_size"], proj + 1)  # torch needs proj_size < hidden_size
+    torch.manual_seed(c["seed"])
+    module = torch.nn.LSTM(
+        c["input_size"],
+        hidden,
+        num_layers=c["num_layers"],
+        bias=c["bias"],
+        batch_first=c["batch_first"],
+        bidirectional=c["bidirectional"],
+        proj_size=proj,
+    ).double()
+    x, _ = inputs("lstm", c)
+    rng = np.random.default_rng(c["seed"] + 1)
+    rows, N = c["num_layers"] * (2 if c["bidirectional"] else 1), c["batch"]
+    state = (rng.standard_normal((rows, N, proj)), rng.standard_normal((rows, N, hidden)))
+    with torch.no_grad():
+        expected = module(torch.from_numpy(x), torch_state(state))
+    assert max_diff(run(module, x, state), expected) <= TOL
+
+
+def test_float32_module_is_recomputed_in_float64():
+    torch.manual_seed(2)
+    module = torch.nn.LSTM(3, 4, num_layers=2).eval()  # float32
+    x = np.random.default_rng(2).standard_normal((6, 2, 3))
+    ours = run(module, x)
+    with torch.no_grad():
+        exact = module.double()(torch.from_numpy(x))
+    assert ours[0].dtype == np.float64
+    assert max_diff(ours, exact) <= 1e-6  # float32 weights, float64 arithmetic
