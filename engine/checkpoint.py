@@ -1,0 +1,224 @@
+"""Checkpoints: a model's weights plus everything needed to forecast again, in one safetensors file.
+
+The weights are safetensors tensors; the rest (model config, scalers, columns, window, horizon,
+frequency, covariate categories, versions) is JSON stored as strings in the safetensors header's
+`__metadata__`, beside a format marker and version. Loading parses that header ourselves and then
+reads plain tensors: nothing in the file is ever executed (no pickle, no torch.load). Keys and
+shapes are checked against the model config before `load_state_dict(strict=True)`. Files are
+written to a temporary file in the same folder and moved into place with os.replace, so a crash
+never leaves half a checkpoint under the real name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from engine.models import Forecaster, ModelConfig, build_model
+
+FORMAT = "lstm-tutor-checkpoint"  # the file format; callers may keep their own "format" key
+FORMAT_VERSION = 1
+_MAX_HEADER = 100 * 1024 * 1024
+
+
+class CheckpointError(ValueError):
+    """A checkpoint cannot be written or read; the message says which file and why."""
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"{type(o).__name__} is not JSON-serialisable")
+
+
+def _versions() -> dict[str, str]:
+    try:
+        ours = importlib_metadata.version("lstm-tutor")
+    except importlib_metadata.PackageNotFoundError:
+        ours = "unknown"
+    return {"lstm-tutor": ours, "torch": torch.__version__, "numpy": np.__version__}
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def save(path: str | os.PathLike, model: Forecaster, metadata: dict | None = None) -> Path:
+    """Write `model` and `metadata` (JSON-serialisable; numpy arrays become lists) to `path`.
+
+    The model's config is stored as `model_config` (a `model_config` in `metadata` must equal
+    it) and library versions under `versions` (merged with any the caller gives).
+    """
+    path = Path(path)
+    config = getattr(model, "config", None)
+    if not isinstance(config, ModelConfig):
+        raise CheckpointError("only engine.models models (with a ModelConfig) can be checkpointed")
+    user = dict(metadata or {})
+    given = user.pop("model_config", None)
+    if given is not None and ModelConfig.from_dict(dict(given)) != config:
+        raise CheckpointError("metadata's model_config differs from the model's own config")
+    versions = {**_versions(), **dict(user.pop("versions", None) or {})}
+    try:
+        meta_json = json.dumps(user, default=_json_default)
+        versions_json = json.dumps(versions, default=_json_default)
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"checkpoint metadata cannot be stored as JSON: {exc}") from None
+    header = {
+        "format": FORMAT,
+        "format_version": str(FORMAT_VERSION),
+        "model_config": json.dumps(config.to_dict()),
+        "versions": versions_json,
+        "metadata": meta_json,
+    }
+    from safetensors.torch import save as st_save
+
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    blob = st_save(tensors, metadata=header)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CheckpointError(f"cannot save checkpoint {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CheckpointError(f"cannot save checkpoint {path}: {exc.strerror or exc}") from None
+    return path
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def _read(path: str | os.PathLike) -> tuple[Path, bytes]:
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"no checkpoint at {path}: check the path (save one with --save)")
+    if path.is_dir():
+        raise CheckpointError(f"{path} is a folder, not a checkpoint file")
+    try:
+        return path, path.read_bytes()
+    except OSError as exc:
+        raise CheckpointError(f"cannot read checkpoint {path}: {exc.strerror or exc}") from None
+
+
+def _header(path: Path, raw: bytes) -> dict:
+    """The safetensors JSON header, checked for truncation before any tensor is read."""
+    if len(raw) < 8:
+        raise CheckpointError(f"{path} is truncated or empty ({len(raw)} bytes): save it again")
+    (n,) = struct.unpack("<Q", raw[:8])
+    if n > _MAX_HEADER or n < 2:
+        raise CheckpointError(
+            f"{path} is not an lstm-tutor checkpoint (not a safetensors file); "
+            "save one with --save or engine.checkpoint.save"
+        )
+    if 8 + n > len(raw):
+        raise CheckpointError(
+            f"{path} is truncated: its header needs {8 + n} bytes, the file has {len(raw)}"
+        )
+    try:
+        header = json.loads(raw[8 : 8 + n].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CheckpointError(
+            f"{path} is not an lstm-tutor checkpoint (its header is not safetensors JSON)"
+        ) from None
+    if not isinstance(header, dict):
+        raise CheckpointError(f"{path} is not an lstm-tutor checkpoint (unexpected header)")
+    data_len = len(raw) - 8 - n
+    ends = [
+        t["data_offsets"][1]
+        for k, t in header.items()
+        if k != "__metadata__" and isinstance(t, dict) and "data_offsets" in t
+    ]
+    if ends and max(ends) > data_len:
+        raise CheckpointError(
+            f"{path} is truncated: its tensors need {max(ends)} bytes of data, "
+            f"the file holds {data_len}; save it again"
+        )
+    return header
+
+
+def _metadata(path: Path, raw: bytes) -> tuple[ModelConfig, dict]:
+    meta = _header(path, raw).get("__metadata__") or {}
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(
+            f"{path} is a safetensors file but not an lstm-tutor checkpoint (no "
+            f"'{FORMAT}' marker); it was written by another program"
+        )
+    try:
+        version = int(meta.get("format_version", ""))
+    except ValueError:
+        version = -1
+    if not 1 <= version <= FORMAT_VERSION:
+        raise CheckpointError(
+            f"{path} has checkpoint format version {meta.get('format_version')!r}; this lstm-tutor "
+            f"reads version {FORMAT_VERSION} (upgrade lstm-tutor, or train and save again)"
+        )
+    try:
+        config = ModelConfig.from_dict(json.loads(meta["model_config"]))
+        user = json.loads(meta.get("metadata", "{}"))
+        versions = json.loads(meta.get("versions", "{}"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path} has a damaged model config or metadata: {exc}") from None
+    user = dict(user) if isinstance(user, dict) else {"value": user}
+    user["model_config"] = config.to_dict()
+    user["versions"] = versions
+    return config, user
+
+
+def read_metadata(path: str | os.PathLike) -> dict:
+    """The checkpoint's metadata (with model_config and versions), without building the model."""
+    path, raw = _read(path)
+    return _metadata(path, raw)[1]
+
+
+def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> tuple[Forecaster, dict]:
+    """The model (eval mode) and its metadata, which also holds model_config and versions."""
+    path, raw = _read(path)
+    config, metadata = _metadata(path, raw)
+    from safetensors.torch import load as st_load
+
+    try:
+        tensors = st_load(raw)
+    except Exception as exc:  # safetensors raises its own error type for damaged data
+        raise CheckpointError(f"{path} has damaged tensor data: {exc}") from None
+
+    model = build_model(config)
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    shapes = [
+        f"{k}: file {tuple(tensors[k].shape)}, model {tuple(expected[k].shape)}"
+        for k in expected
+        if k in tensors and tensors[k].shape != expected[k].shape
+    ]
+    if missing or unexpected or shapes:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing[:5]))
+        if unexpected:
+            parts.append("unexpected " + ", ".join(unexpected[:5]))
+        if shapes:
+            parts.append("shapes differ: " + "; ".join(shapes[:5]))
+        raise CheckpointError(
+            f"{path} does not match its own model config ({config.kind}, hidden {config.hidden}, "
+            f"{config.layers} layer(s), head {config.head}): " + " | ".join(parts)
+        )
+    model.load_state_dict(tensors, strict=True)
+    model.to(device)
+    model.eval()
+    return model, metadata
