@@ -8,6 +8,7 @@ maxmin(n, length, seed)    seed 004: random sequences and their (max, min)
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 
@@ -42,3 +43,55 @@ def maxmin(n: int = 10000, length: int = 60, seed: int = 0) -> tuple[np.ndarray,
     x = x + (rng.random((n, 1)) * 2 - 1)
     y = np.stack([x.max(axis=1), x.min(axis=1)], axis=1)
     return x[:, :, None].astype(np.float32), y.astype(np.float32)
+
+
+# --- transit: a daily series shaped like the Chicago ridership data (seeds 000 and 001) -------
+
+DAY_TYPES = ("W", "A", "U")  # weekday, Saturday, Sunday or holiday (the CTA's codes)
+_LEVELS = {"W": 1.0, "A": 0.62, "U": 0.45}  # share of a weekday's riders
+
+
+def _holidays(years: range) -> pd.DatetimeIndex:
+    """US holidays on which transit runs a Sunday service: fixed dates and nth weekdays."""
+    days = []
+    for y in years:
+        days += [f"{y}-01-01", f"{y}-07-04", f"{y}-12-25"]
+        may = pd.date_range(f"{y}-05-01", f"{y}-05-31", freq="W-MON")
+        days.append(str(may[-1].date()))  # Memorial Day: last Monday of May
+        days.append(str(pd.date_range(f"{y}-09-01", periods=1, freq="WOM-1MON")[0].date()))
+        days.append(str(pd.date_range(f"{y}-11-01", periods=1, freq="WOM-4THU")[0].date()))
+    return pd.DatetimeIndex(days)
+
+
+def transit_day_types(dates) -> np.ndarray:
+    """W / A / U for each date: Saturdays A, Sundays and holidays U, the rest W."""
+    dates = pd.DatetimeIndex(dates)
+    if len(dates) == 0:
+        return np.array([], dtype=object)
+    dow = np.asarray(dates.day_of_week)
+    kind = np.where(dow == 6, "U", np.where(dow == 5, "A", "W")).astype(object)
+    hol = dates.normalize().isin(_holidays(range(dates.year.min(), dates.year.max() + 1)))
+    kind[hol] = "U"
+    return kind
+
+
+def transit(
+    n_days: int = 1461, start: str = "2016-01-01", seed: int = 0, level: float = 1.6e6
+) -> pd.DataFrame:
+    """A daily ridership series: columns date, day_type (W/A/U) and rides.
+
+    Riders = level x day-type share x a yearly swing (summer high, winter low) x a slow decline
+    x multiplicative noise; holidays ride like Sundays, as in the Chicago data.
+    """
+    if n_days < 1:
+        raise ValueError("transit needs n_days >= 1")
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=n_days, freq="D")
+    kind = transit_day_types(dates)
+    share = np.vectorize(_LEVELS.get)(kind).astype(float)
+    doy = np.asarray(dates.day_of_year, float)
+    yearly = 1 + 0.08 * np.sin(2 * np.pi * (doy - 100) / 365.25)
+    trend = 1 - 0.03 * np.arange(n_days) / 365.25
+    noise = np.exp(rng.normal(0, 0.03, n_days))
+    rides = np.round(level * share * yearly * trend * noise)
+    return pd.DataFrame({"date": dates, "day_type": kind, "rides": rides})
