@@ -60,6 +60,8 @@ def draw(spec: RandomSpec, seed: int, key: str) -> np.ndarray:
     # change between runs.
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(key.encode())])
     shape = tuple(spec.shape)
+    if int(np.prod(shape, dtype=np.int64)) > MAX_GIVEN_SIZE:
+        raise GivenError(f"shape {list(shape)} holds more than {MAX_GIVEN_SIZE} numbers")
     if spec.distribution == "normal":
         values = rng.normal(spec.mean, spec.std, size=shape)
     else:
