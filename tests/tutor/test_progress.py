@@ -143,8 +143,7 @@ def test_load_sees_what_another_store_wrote(tmp_path):
     path = tmp_path / "p.json"
     mine, theirs = ProgressStore(path), ProgressStore(path)
     theirs.record("one", "f0", "x", correct=True)
-    assert mine.completed_steps("one") == []
-    mine.load()
+    assert mine.load().lessons["one"].steps["f0"].solved
     assert mine.completed_steps("one") == ["f0"]
 
 
@@ -173,3 +172,29 @@ def test_an_unreadable_path_is_an_error_with_the_path(tmp_path):
     folder.mkdir()
     with pytest.raises(ProgressError, match="progress.json"):
         ProgressStore(folder)
+
+
+def test_two_stores_on_one_file_do_not_undo_each_other(tmp_path):
+    """The app keeps a store open while the CLI records or resets through another."""
+    path = tmp_path / "p.json"
+    app, cli = ProgressStore(path), ProgressStore(path)
+    app.record("one", "f0", "a", correct=True)
+    cli.record("one", "i0", "b", correct=True)
+    app.record("one", "o0", "c", correct=True)
+    assert sorted(ProgressStore(path).completed_steps("one")) == ["f0", "i0", "o0"]
+    cli.reset_lesson("one")
+    assert app.completed_steps("one") == []
+    app.reveal_hint("two", "x")
+    assert ProgressStore(path).completed_steps("one") == []
+
+
+def test_a_file_deleted_behind_the_store_counts_as_a_reset_that_keeps_the_seed(tmp_path):
+    path = tmp_path / "p.json"
+    store = ProgressStore(path)
+    store.record("one", "f0", "a", correct=True)
+    seed = store.seed
+    path.unlink()
+    assert store.completed_steps("one") == []
+    store.record("one", "i0", "b", correct=True)
+    again = ProgressStore(path)
+    assert again.completed_steps("one") == ["i0"] and again.seed == seed

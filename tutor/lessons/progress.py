@@ -80,6 +80,7 @@ class ProgressStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.problem: str | None = None  # a message for the learner when the file was set aside
+        self._stamp: tuple[int, int] | None = None  # the file as we last read or wrote it
         self.data = self._read()
 
     # --- reading and writing -------------------------------------------------------------
@@ -89,8 +90,20 @@ class ProgressStore:
         self.data = self._read()
         return self.data
 
+    def _sync(self) -> ProgressFile:
+        """Pick up what another process (the CLI beside the app) wrote since we last looked."""
+        stamp = _stamp(self.path)
+        if stamp != self._stamp:
+            if stamp is None:  # deleted behind our back: a reset, but the learner's seed stays
+                self.data = ProgressFile(seed=self.data.seed)
+                self._stamp = None
+            else:
+                self.data = self._read()
+        return self.data
+
     def _read(self) -> ProgressFile:
-        if not self.path.exists():
+        self._stamp = _stamp(self.path)  # before reading: a write in between is seen next time
+        if self._stamp is None:
             return ProgressFile()
         try:
             raw = self.path.read_bytes()
@@ -138,12 +151,14 @@ class ProgressStore:
             Path(tmp).unlink(missing_ok=True)
             raise ProgressError(f"cannot save progress to {self.path}: {exc}") from None
         _fsync_dir(self.path.parent)
+        self._stamp = _stamp(self.path)
 
     # --- queries -------------------------------------------------------------------------
 
     @property
     def seed(self) -> int:
         """The learner's randomization seed: drawn once, stable afterwards."""
+        self._sync()
         if not self.path.exists():
             self.save()
         return self.data.seed
@@ -153,14 +168,14 @@ class ProgressStore:
         return self.seed
 
     def lesson(self, lesson_id: str) -> LessonProgress:
-        return self.data.lessons.setdefault(lesson_id, LessonProgress())
+        return self._sync().lessons.setdefault(lesson_id, LessonProgress())
 
     def completed_steps(self, lesson_id: str) -> list[str]:
-        steps = self.data.lessons.get(lesson_id, LessonProgress()).steps
+        steps = self._sync().lessons.get(lesson_id, LessonProgress()).steps
         return [step_id for step_id, s in steps.items() if s.solved]
 
     def answers(self, lesson_id: str) -> dict[str, str]:
-        steps = self.data.lessons.get(lesson_id, LessonProgress()).steps
+        steps = self._sync().lessons.get(lesson_id, LessonProgress()).steps
         return {step_id: s.answer for step_id, s in steps.items() if s.answer is not None}
 
     def attempts(self, lesson_id: str, step_id: str) -> int:
@@ -170,17 +185,19 @@ class ProgressStore:
         return self._step(lesson_id, step_id).hints_seen
 
     def _step(self, lesson_id: str, step_id: str) -> StepProgress:
-        return self.data.lessons.get(lesson_id, LessonProgress()).steps.get(step_id, StepProgress())
+        return (
+            self._sync().lessons.get(lesson_id, LessonProgress()).steps.get(step_id, StepProgress())
+        )
 
     def last_position(self) -> tuple[str, str | None] | None:
-        lesson_id = self.data.last_lesson
+        lesson_id = self._sync().last_lesson
         if lesson_id is None:
             return None
-        return lesson_id, self.data.lessons.get(lesson_id, LessonProgress()).current_step
+        return lesson_id, self._sync().lessons.get(lesson_id, LessonProgress()).current_step
 
     def summary(self, lesson_id: str, n_steps: int) -> str:
         done = len(self.completed_steps(lesson_id))
-        if self.data.lessons.get(lesson_id, LessonProgress()).completed:
+        if self._sync().lessons.get(lesson_id, LessonProgress()).completed:
             return "complete"
         return f"{min(done, n_steps)}/{n_steps}" if done else "not started"
 
@@ -230,14 +247,14 @@ class ProgressStore:
         self.save()
 
     def reset_lesson(self, lesson_id: str) -> None:
-        self.data.lessons.pop(lesson_id, None)
+        self._sync().lessons.pop(lesson_id, None)
         if self.data.last_lesson == lesson_id:
             self.data.last_lesson = None
         self.save()
 
     def reset_all(self) -> None:
         """Forget every lesson; the learner keeps their seed (their numbers stay theirs)."""
-        self.data = ProgressFile(seed=self.data.seed)
+        self.data = ProgressFile(seed=self._sync().seed)
         self.save()
 
 
@@ -252,6 +269,14 @@ def _parse(raw: bytes) -> ProgressFile:
     if version > VERSION:
         raise ValueError(f"written by a newer lstm-tutor (format version {version} > {VERSION})")
     return ProgressFile.model_validate(doc)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _fsync_dir(folder: Path) -> None:
