@@ -24,7 +24,10 @@ def list_cmd(as_json: bool) -> None:
     """The curriculum and your progress.  Example: lstm-tutor lessons list --json"""
     from tutor.lessons.catalog import list_lessons
 
-    items = list_lessons()
+    skipped: list[str] = []
+    items = list_lessons(skipped)
+    for path in skipped:
+        click.echo(f"skipped {path}: it does not load (see lstm-tutor lessons validate)", err=True)
     progress = _progress_reader()
     rows = []
     for item in items:

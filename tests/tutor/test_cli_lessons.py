@@ -165,3 +165,15 @@ def test_lessons_commands_never_import_torch_or_textual():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_list_skips_a_broken_lesson_file_and_says_so(monkeypatch):
+    from tutor.lessons import catalog
+
+    good = catalog.lessons_dir() / "lstm-forward-pass.yaml"
+    broken = Path(__file__).parent / "malformed_lessons" / "duplicate-key.yaml"
+    monkeypatch.setattr(catalog, "shipped_paths", lambda: [broken, good])
+    result = run("list")
+    assert result.exit_code == 0
+    assert "lstm-forward-pass" in result.output
+    assert "skipped" in result.output and "duplicate-key.yaml" in result.output

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from tutor.lessons.loading import read_lesson
-from tutor.lessons.problems import LessonLookupError
+from tutor.lessons.problems import LessonError, LessonLookupError
 from tutor.lessons.schema import Lesson
 from tutor.lessons.suggest import did_you_mean
 
@@ -42,13 +42,16 @@ def shipped_ids() -> list[str]:
     return [p.stem for p in shipped_paths()]
 
 
-def list_lessons() -> list[LessonInfo]:
-    """Every shipped lesson that loads (`lessons validate` reports the ones that do not)."""
+def list_lessons(skipped: list[str] | None = None) -> list[LessonInfo]:
+    """Every shipped lesson that loads; the files that do not are appended to `skipped`
+    (`lessons validate` says why)."""
     infos = []
     for path in shipped_paths():
         try:
             lesson = load_lesson(path)
-        except Exception:  # noqa: BLE001 - a broken file must not hide the others
+        except (LessonError, LessonLookupError):  # a broken file must not hide the others
+            if skipped is not None:
+                skipped.append(str(path))
             continue
         infos.append(info(lesson))
     depth = _depths(infos)
