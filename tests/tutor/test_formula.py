@@ -343,3 +343,13 @@ def test_a_pasted_assignment_is_explained():
     with pytest.raises(FormulaError, match="without 'name ='") as info:
         evaluate("f0 = sigmoid(z0[0, 0])", {})
     assert info.value.col == 3
+
+
+@pytest.mark.parametrize(
+    ("src", "advice"),
+    [("np.tanh(x0)", "write tanh(...) on its own"), ("W.T @ W", "write transpose(W)")],
+)
+def test_numpy_habits_get_advice(src, advice):
+    with pytest.raises(FormulaError, match="unsupported") as info:
+        evaluate(src, NAMES)
+    assert advice in info.value.message

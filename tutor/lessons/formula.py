@@ -275,6 +275,8 @@ def _check_node(node: ast.AST, col: int, names: set[str], functions: set[str]) -
             raise FormulaError(f"unsupported operator: {_op_text(node.op)}{_op_hint(node.op)}", col)
     elif isinstance(node, ast.Subscript | ast.Slice | ast.List | ast.Tuple):
         pass
+    elif isinstance(node, ast.Attribute) and node.attr == "T":
+        raise FormulaError("unsupported: attribute access with '.'; write transpose(W)", col)
     elif type(node) in _UNSUPPORTED:
         raise FormulaError(f"unsupported: {_UNSUPPORTED[type(node)]}", col)
     else:
@@ -282,6 +284,12 @@ def _check_node(node: ast.AST, col: int, names: set[str], functions: set[str]) -
 
 
 def _check_call(node: ast.Call, col: int, functions: set[str]) -> None:
+    if isinstance(node.func, ast.Attribute) and node.func.attr in FUNCTIONS:
+        raise FormulaError(
+            f"unsupported: attribute access with '.'; write {node.func.attr}(...) on its own, "
+            "without a module in front",
+            col,
+        )
     if not isinstance(node.func, ast.Name):
         raise FormulaError("unsupported: only the listed functions can be called", col)
     name = node.func.id
