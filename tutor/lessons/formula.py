@@ -374,9 +374,7 @@ def _evaluate(parsed: Formula, names: Mapping[str, object]) -> Array:
     try:
         with np.errstate(all="ignore"):
             value = ev.eval(parsed.tree.body)
-    except (
-        RecursionError
-    ):  # parse() caps the depth; a caller deep in its own stack may still hit it
+    except RecursionError:  # parse() caps the depth; a caller deep in its own stack may not
         raise FormulaError("unsupported: the formula is nested too deeply to evaluate") from None
     if not np.all(np.isfinite(value)):
         col, reason = ev.nonfinite or (None, "an overflow or an undefined operation")
