@@ -1,0 +1,105 @@
+"""Trainer overhead: engine.train.fit against a bare torch loop on identical batches.
+
+    python bench/trainer_overhead.py [--repeats 5] [--epochs 5] [--threads 1]
+
+Both train the same model (same initial weights) with Adam and MSE on the same pre-built tensors,
+shuffled each epoch by the same seeded torch.Generator, so they do identical arithmetic; the bare
+loop is only zero_grad / forward / loss / backward / step. `fit` runs with an event listener, as
+the app uses it (BatchEnd throttled to one per 0.1 s). Runs alternate; the table shows the median
+and best of each. Target: fit / bare at most 1.10x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from engine.datasets import maxmin  # noqa: E402
+from engine.models import ModelConfig, build_model  # noqa: E402
+from engine.train import TrainConfig, fit  # noqa: E402
+
+
+def bare_loop(model, X, Y, epochs, batch_size, lr, seed) -> float:
+    torch.manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.MSELoss()
+    gen = torch.Generator().manual_seed(seed)
+    model.train()
+    start = time.perf_counter()
+    for _ in range(epochs):
+        perm = torch.randperm(X.shape[0], generator=gen)
+        for xb, yb in zip(X[perm].split(batch_size), Y[perm].split(batch_size), strict=True):
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+    return time.perf_counter() - start
+
+
+def ours(model, X, Y, epochs, batch_size, lr, seed) -> float:
+    events = []
+    cfg = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, threads=None)
+    start = time.perf_counter()
+    fit(model, (X, Y), None, cfg, on_event=events.append)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    cases = [  # (label, model config, rows, batch size)
+        (
+            "lstm h20, maxmin 60 steps, batch 100",
+            ModelConfig(kind="lstm", hidden=20, n_targets=2),
+            2000,
+            100,
+        ),
+        (
+            "gru h32, maxmin 60 steps, batch 32",
+            ModelConfig(kind="gru", hidden=32, n_targets=2),
+            1000,
+            32,
+        ),
+        (
+            "rnn h8, maxmin 60 steps, batch 16",
+            ModelConfig(kind="rnn", hidden=8, n_targets=2),
+            800,
+            16,
+        ),
+    ]
+    print(
+        f"torch {torch.__version__}, {args.threads} thread(s), {args.epochs} epochs, "
+        f"{args.repeats} alternating repeats"
+    )
+    print(
+        f"{'case':<40} {'bare s (med/min)':>18} {'fit s (med/min)':>18} {'ratio med':>10} "
+        f"{'ratio min':>10}"
+    )
+    for label, mcfg, n, bs in cases:
+        X, Y = maxmin(n, 60, seed=0)
+        X, Y = torch.as_tensor(X), torch.as_tensor(Y).view(n, 1, 2)
+        bare_t, fit_t = [], []
+        for r in range(args.repeats):
+            bare_t.append(bare_loop(build_model(mcfg, seed=r), X, Y, args.epochs, bs, 0.01, r))
+            fit_t.append(ours(build_model(mcfg, seed=r), X, Y, args.epochs, bs, 0.01, r))
+        mb, mf = statistics.median(bare_t), statistics.median(fit_t)
+        print(
+            f"{label:<40} {mb:8.3f} /{min(bare_t):7.3f} {mf:9.3f} /{min(fit_t):7.3f} "
+            f"{mf / mb:9.3f}x {min(fit_t) / min(bare_t):9.3f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
