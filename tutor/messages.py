@@ -34,14 +34,18 @@ class BatchProgress(Message):
 
 @dataclass
 class EpochProgress(Message):
-    """A run finished an epoch: one new point on each of its loss sparklines."""
+    """A run finished one or more epochs: new points for its loss sparklines.
+
+    Fast epochs are sent in bunches (every point, but at most one message per interval),
+    so a small model training thousands of epochs a second cannot flood the UI.
+    """
 
     job: int
     run: str
-    epoch: int
+    epoch: int  # the latest epoch in this bunch
     epochs: int
-    train_loss: float
-    val_loss: float | None
+    train_losses: list[float]
+    val_losses: list[float]
     lr: float
     elapsed: float
     eta: float

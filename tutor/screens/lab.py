@@ -30,8 +30,12 @@ class LabScreen(Screen[None]):
         Binding("ctrl+x", "stop", "Stop", priority=True),
     ]
 
-    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, defaults: dict[str, Any] | None = None, extra_spec: dict[str, Any] | None = None
+    ) -> None:
+        """`defaults` fill the form; `extra_spec` adds job keys the form does not show."""
         super().__init__()
+        self.extra_spec = dict(extra_spec or {})
         self.defaults = {"task": "maxmin", "models": list(MODELS), "hidden": 20, "epochs": 10}
         self.defaults["lr"] = 0.01
         self.defaults.update(defaults or {})
@@ -97,7 +101,8 @@ class LabScreen(Screen[None]):
             self.notify("Use 1–512 hidden units, 1–1000 epochs, 0 < lr ≤ 10.", severity="error")
             return None
         task = self.query_one("#task", Select).value
-        return {"task": task, "models": models, "hidden": hidden, "epochs": epochs, "lr": lr}
+        spec = {"task": task, "models": models, "hidden": hidden, "epochs": epochs, "lr": lr}
+        return {**self.extra_spec, **spec}
 
     def action_start(self) -> None:
         spec = self.spec()

@@ -61,9 +61,8 @@ class LossPanel(Vertical):
         self.query_one("#status", Label).update("waiting")
 
     def add_epoch(self, event: EpochProgress) -> None:
-        self.train.append(float(event.train_loss))
-        if event.val_loss is not None:
-            self.val.append(float(event.val_loss))
+        self.train.extend(float(v) for v in event.train_losses)
+        self.val.extend(float(v) for v in event.val_losses)
         del self.train[:-MAX_POINTS], self.val[:-MAX_POINTS]
         self._draw()
         self.query_one("#status", Label).update(

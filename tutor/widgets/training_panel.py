@@ -7,6 +7,7 @@ a Textual thread worker alone would leave the thread running, textual #3966).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -18,7 +19,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tutor.messages import BatchProgress, EpochProgress, JobFinished, RunFinished
 from tutor.widgets.loss_panel import LossPanel
 
-BATCH_MESSAGE_INTERVAL = 0.1  # seconds between batch messages per run: more is invisible
+MESSAGE_INTERVAL = 0.1  # seconds between progress messages per run: more is invisible
+
+
+def panel_id(run: str) -> str:
+    """A DOM id for a run name ("forget_bias_0.0" has a dot, which ids may not)."""
+    return "run-" + re.sub(r"[^A-Za-z0-9_-]", "-", run)
 
 
 class TrainingPanel(Horizontal):
@@ -36,6 +42,7 @@ class TrainingPanel(Horizontal):
         self._stop = threading.Event()
         self.thread_done = threading.Event()  # set when the training thread has returned
         self.last_summary = ""
+        self.last_cancelled = False
 
     @property
     def running(self) -> bool:
@@ -45,9 +52,17 @@ class TrainingPanel(Horizontal):
         )
 
     def show_models(self, models: list[str]) -> None:
-        """Empty panels for these runs (before a job starts)."""
-        self.remove_children()
-        self.mount_all([LossPanel(name, id=f"run-{name}") for name in models])
+        """Empty panels for exactly these runs, in this order (before a job starts)."""
+        wanted = [panel_id(name) for name in models]
+        for panel in list(self.query_children(LossPanel)):
+            if panel.id not in wanted:
+                panel.remove()
+        for name, ident in zip(models, wanted, strict=True):
+            found = self.query_children(f"#{ident}")
+            if found:
+                found.first(LossPanel).reset()
+            else:
+                self.mount(LossPanel(name, id=ident))
 
     def start(self, spec: dict[str, Any]) -> Worker | None:
         """Train `spec` (engine.jobs.run_job); refuses while a job still runs."""
@@ -58,7 +73,9 @@ class TrainingPanel(Horizontal):
         self._stop = threading.Event()
         self.thread_done = threading.Event()
         self.app_stop_events().add(self._stop)
-        self.show_models([str(m) for m in spec.get("models", [])])
+        # runs are named after their models, except where a task names them itself
+        named_by_model = spec.get("task") in ("maxmin", "sine")
+        self.show_models([str(m) for m in spec.get("models", [])] if named_by_model else [])
         self.worker = self._train(self.job, dict(spec), self._stop, self.thread_done)
         return self.worker
 
@@ -89,11 +106,33 @@ class TrainingPanel(Horizontal):
 
         worker = get_current_worker()
         last_batch: dict[str, float] = {}
+        last_epoch: dict[str, float] = {}
+        pending: dict[str, list] = {}  # run -> EpochEnd events not sent yet
+
+        def flush(run: str) -> None:
+            events = pending.pop(run, [])
+            if not events:
+                return
+            last = events[-1]
+            last_epoch[run] = time.monotonic()
+            self.post_message(
+                EpochProgress(
+                    job,
+                    run,
+                    last.epoch,
+                    last.epochs,
+                    [e.train_loss for e in events],
+                    [e.val_loss for e in events if e.val_loss is not None],
+                    last.lr,
+                    last.elapsed,
+                    last.eta,
+                )
+            )
 
         def on_event(event: object) -> None:
             if isinstance(event, BatchEnd):
                 now = time.monotonic()
-                if now - last_batch.get(event.run, 0.0) < BATCH_MESSAGE_INTERVAL:
+                if now - last_batch.get(event.run, 0.0) < MESSAGE_INTERVAL:
                     return
                 last_batch[event.run] = now
                 self.post_message(
@@ -102,20 +141,11 @@ class TrainingPanel(Horizontal):
                     )
                 )
             elif isinstance(event, EpochEnd):
-                self.post_message(
-                    EpochProgress(
-                        job,
-                        event.run,
-                        event.epoch,
-                        event.epochs,
-                        event.train_loss,
-                        event.val_loss,
-                        event.lr,
-                        event.elapsed,
-                        event.eta,
-                    )
-                )
+                pending.setdefault(event.run, []).append(event)
+                if time.monotonic() - last_epoch.get(event.run, 0.0) >= MESSAGE_INTERVAL:
+                    flush(event.run)
             elif isinstance(event, TrainingDone):
+                flush(event.run)
                 self.post_message(
                     RunFinished(job, event.run, event.reason, event.epochs_run, event.best_val_loss)
                 )
@@ -137,10 +167,10 @@ class TrainingPanel(Horizontal):
     # --- progress from the worker ------------------------------------------------------
 
     def _panel(self, run: str) -> LossPanel:
-        found = self.query(f"#run-{run}")
+        found = self.query_children(f"#{panel_id(run)}")
         if found:
             return found.first(LossPanel)
-        panel = LossPanel(run, id=f"run-{run}")
+        panel = LossPanel(run, id=panel_id(run))
         self.mount(panel)
         return panel
 
@@ -166,7 +196,7 @@ class TrainingPanel(Horizontal):
     def _job_finished(self, event: JobFinished) -> None:
         # let it bubble: the screen decides what a finished job means (lesson step done, ...)
         if event.job == self.job:
-            self.last_summary = event.summary
+            self.last_summary, self.last_cancelled = event.summary, event.cancelled
         self.app_stop_events().discard(self._stop)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

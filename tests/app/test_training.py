@@ -1,0 +1,76 @@
+"""The training lab: a run posts progress into the sparklines, Stop ends it within a batch."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Sparkline
+from textual.worker import WorkerState
+
+from tests.app.conftest import drive, notifications, wait_for
+from tutor.screens.lab import LabScreen
+from tutor.widgets.loss_panel import LossPanel
+from tutor.widgets.training_panel import TrainingPanel
+
+SMALL = {"n_train": 200, "n_val": 50, "length": 20, "batch_size": 50}  # fast epochs
+
+
+async def open_lab(app, pilot) -> LabScreen:
+    app.push_screen(LabScreen(extra_spec=SMALL))
+    await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
+    await pilot.pause()
+    return app.screen
+
+
+@drive
+async def test_training_fills_the_sparklines_and_stop_cancels(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        lab.query_one("#use-rnn").value = False
+        lab.query_one("#use-gru").value = False
+        lab.query_one("#hidden", Input).value = "8"
+        lab.query_one("#epochs", Input).value = "1000"  # far more than it will get to run
+        await pilot.press("ctrl+s")
+        panel = lab.query_one(TrainingPanel)
+        assert panel.worker is not None
+        line = panel.query_one("#run-lstm").query_one("#train-line", Sparkline)
+        await wait_for(pilot, lambda: len(line.data or []) >= 2, what="two loss points")
+        assert all(v > 0 for v in line.data)
+
+        await pilot.press("ctrl+x")  # Stop
+        await app.workers.wait_for_complete([panel.worker])
+        await pilot.pause()
+        assert panel.worker.state == WorkerState.SUCCESS  # the thread itself returned
+        assert not panel.running
+        assert panel.last_cancelled
+        loss_panel = panel.query_one(LossPanel)
+        status = str(loss_panel.query_one("#status").render())
+        assert status.startswith("cancelled after ")
+        epochs_run = int(status.split()[2])
+        assert 2 <= epochs_run < 1000  # stopped long before the planned end
+        assert len(loss_panel.train) == min(epochs_run, 200)  # every epoch reached the panel
+
+
+@drive
+async def test_bad_hyperparameters_are_a_notification(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        lab.query_one("#epochs", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert lab.query_one(TrainingPanel).worker is None
+        assert any("epochs" in m for m in notifications(app))
+
+
+@drive
+async def test_quit_while_training_stops_the_trainer(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        lab = await open_lab(app, pilot)
+        lab.query_one("#epochs", Input).value = "1000"
+        lab.query_one("#use-rnn").value = False
+        await pilot.press("ctrl+s")
+        panel = lab.query_one(TrainingPanel)
+        line = panel.query_one("#run-lstm").query_one("#train-line", Sparkline)
+        await wait_for(pilot, lambda: len(line.data or []) >= 1, what="a loss point")
+        stop, done = panel._stop, panel.thread_done
+        await pilot.press("ctrl+q")
+        assert stop.is_set()  # the trainer was told to stop...
+    assert done.wait(timeout=60)  # ...and its thread returned (not left running, textual #3966)
