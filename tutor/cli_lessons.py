@@ -176,7 +176,7 @@ def check_cmd(lesson: str, step_id: str, answer: str, seed: int | None, as_json:
     click.echo(f"your value: {value}")
     click.echo(
         f"expected:   {expected}"
-        + (f"  ({result.tolerance_text})" if result.tolerance_text else "")
+        + (f"  accepted: {result.tolerance_text}" if result.tolerance_text else "")
     )
     click.echo(result.feedback)
 

@@ -24,6 +24,7 @@ class LessonInfo:
     title: str
     summary: str
     group: str
+    order: int | None
     prerequisites: tuple[str, ...]
     n_steps: int
     path: str
@@ -55,7 +56,15 @@ def list_lessons(skipped: list[str] | None = None) -> list[LessonInfo]:
             continue
         infos.append(info(lesson))
     depth = _depths(infos)
-    return sorted(infos, key=lambda item: (depth[item.id], item.id))
+    unordered = 1 << 30
+    return sorted(
+        infos,
+        key=lambda item: (
+            item.order if item.order is not None else unordered,
+            depth[item.id],
+            item.id,
+        ),
+    )
 
 
 def info(lesson: Lesson) -> LessonInfo:
@@ -64,6 +73,7 @@ def info(lesson: Lesson) -> LessonInfo:
         title=lesson.title,
         summary=lesson.summary.strip(),
         group=lesson.group,
+        order=lesson.order,
         prerequisites=tuple(lesson.prerequisites),
         n_steps=len(lesson.steps),
         path=lesson.source or "",

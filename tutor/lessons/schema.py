@@ -197,6 +197,9 @@ class Lesson(_Strict):
     title: str
     summary: str
     group: Literal["by-hand", "training", "forecasting"]
+    order: int | None = Field(
+        None, ge=0, description="position in the curriculum (1, 2, ...); unordered lessons last"
+    )
     prerequisites: list[str] = Field(default_factory=list)
     givens: dict[str, Any] = Field(
         default_factory=dict,
