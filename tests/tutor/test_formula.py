@@ -139,6 +139,7 @@ def test_sigmoid_is_stable_for_large_inputs():
         ("  sigmoid(X0)", 10, "did you mean x0"),
         ("sigmod(x0)", 0, "did you mean sigmoid"),
         ("tanh(c_hat)", 5, "unknown name c_hat"),
+        (" " + "(" * 41 + "1" + ")" * 41, 41, "nested more than 40 levels"),
     ],
 )
 def test_errors_point_at_the_column(src, col, words):

@@ -171,9 +171,12 @@ def _parse(src: str) -> Formula:
     text = src.replace("\r", " ").replace("\n", " ").strip()
     if not text:
         raise FormulaError("the formula is empty", 0)
-    if _bracket_depth(text) > MAX_DEPTH:  # before ast.parse: deep nesting can crash the compiler
-        raise FormulaError(f"unsupported: nesting deeper than {MAX_DEPTH} levels")
     lead = len(src) - len(src.lstrip())
+    too_deep = _too_deep_at(text)  # before ast.parse: deep nesting can crash the compiler
+    if too_deep is not None:
+        raise FormulaError(
+            f"unsupported: brackets nested more than {MAX_DEPTH} levels deep", lead + too_deep
+        )
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -189,15 +192,17 @@ def _parse(src: str) -> Formula:
     return Formula(src, tree, frozenset(names), frozenset(functions))
 
 
-def _bracket_depth(text: str) -> int:
-    depth = deepest = 0
-    for ch in text:
+def _too_deep_at(text: str) -> int | None:
+    """The column of the first bracket nested deeper than MAX_DEPTH, if any."""
+    depth = 0
+    for col, ch in enumerate(text):
         if ch in "([{":
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return col
         elif ch in ")]}":
             depth -= 1
-    return deepest
+    return None
 
 
 def _syntax_reason(exc: SyntaxError, text: str, col: int) -> str:
