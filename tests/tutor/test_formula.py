@@ -354,3 +354,18 @@ def test_numpy_habits_get_advice(src, advice):
     with pytest.raises(FormulaError, match="unsupported") as info:
         evaluate(src, NAMES)
     assert advice in info.value.message
+
+
+def test_did_you_mean_stays_quiet_when_nothing_is_close():
+    with pytest.raises(FormulaError) as info:
+        evaluate("tanh(qq)", NAMES)
+    assert "did you mean" not in info.value.message
+    assert "known names: B, W, a, h0, x0" in info.value.message
+
+
+def test_did_you_mean_offers_earlier_steps_and_ignores_case():
+    names = {"c_hat0": 0.1, "i0": 0.5}
+    with pytest.raises(FormulaError, match="did you mean c_hat0"):
+        evaluate("i0 * chat0", names)
+    with pytest.raises(FormulaError, match="did you mean i0"):
+        evaluate("I0 * c_hat0", names)
