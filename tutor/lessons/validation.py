@@ -27,6 +27,7 @@ from tutor.lessons.references import LessonReferences, StepReferenceError
 from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, RunStep
 from tutor.lessons.suggest import did_you_mean
 
+CODE_SPAN = re.compile(r"`([^`]+)`")
 SEED_NOTE = re.compile(r" \(for the learner with seed \d+\)")
 RANDOM_SEEDS = (0, 1, 2, 3)  # random lessons must work for more than one learner
 
@@ -179,6 +180,29 @@ class LessonChecker:
         for loc, text in texts:
             for src in display.template_expressions(text):
                 self.try_formula(loc, f"step {step.id}: {{{{ {src} }}}}", src, names)
+        for k, hint in enumerate(step.hints):
+            self.check_hint_code(("steps", index, "hints", k), step.id, hint, names)
+
+    def check_hint_code(self, loc: Loc, step_id: str, hint: str, names: dict) -> None:
+        """Code spans in a hint that are formulas over known names must evaluate.
+
+        Prose in backticks (`h = ...`, `@`) does not parse and is left alone, and so are spans
+        using placeholder names; a name one typo away from a known one is reported.
+        """
+        from tutor.lessons import formula
+
+        for src in CODE_SPAN.findall(hint):
+            try:
+                parsed = formula.parse(src)
+            except formula.FormulaError:
+                continue
+            unknown = set(parsed.names) - set(names)
+            for name in sorted(unknown):
+                hint_text = did_you_mean(name, names)
+                if hint_text:
+                    self.add(loc, f"step {step_id}: hint `{src}` uses {name}{hint_text}")
+            if not unknown:
+                self.try_formula(loc, f"step {step_id}: hint `{src}`", src, names)
 
     def try_formula(self, loc: Loc, what: str, src: str, names: dict) -> np.ndarray | None:
         from tutor.lessons import formula
