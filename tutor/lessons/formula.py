@@ -457,8 +457,20 @@ class _Evaluator:
         self._note_nonfinite(value, (), "Name", self._col(node))
         return value
 
+    def _operands(self, nodes: list[ast.expr], parent: ast.AST) -> list[Array]:
+        """Evaluate in turn, stopping as soon as together they exceed any result we would allow."""
+        values, total = [], 0
+        for n in nodes:
+            values.append(self.eval(n))
+            total += values[-1].size
+            if total > MAX_ELEMENTS * 2:  # outer/dot/max of two full-size operands stay possible
+                raise FormulaError(
+                    f"unsupported: results are limited to {MAX_ELEMENTS} numbers", self._col(parent)
+                )
+        return values
+
     def _List(self, node: ast.List) -> Array:
-        items = [self.eval(e) for e in node.elts]
+        items = self._operands(node.elts, node)
         if sum(i.size for i in items) > MAX_ELEMENTS:
             raise FormulaError(
                 f"unsupported: results are limited to {MAX_ELEMENTS} numbers", self._col(node)
@@ -494,7 +506,7 @@ class _Evaluator:
 
     def _Call(self, node: ast.Call) -> Array:
         fn = FUNCTIONS[node.func.id]
-        args = [self.eval(a) for a in node.args]
+        args = self._operands(node.args, node)
         _check_call_size(node.func.id, args, self._col(node))
         try:
             out = fn.impl(*args)
