@@ -85,19 +85,23 @@ def main() -> None:
     )
     print(
         f"{'case':<40} {'bare s (med/min)':>18} {'fit s (med/min)':>18} {'ratio med':>10} "
-        f"{'ratio min':>10}"
+        f"{'ratio min':>10}  weights"
     )
     for label, mcfg, n, bs in cases:
         X, Y = maxmin(n, 60, seed=0)
         X, Y = torch.as_tensor(X), torch.as_tensor(Y).view(n, 1, 2)
-        bare_t, fit_t = [], []
+        bare_t, fit_t, same = [], [], True
         for r in range(args.repeats):
-            bare_t.append(bare_loop(build_model(mcfg, seed=r), X, Y, args.epochs, bs, 0.01, r))
-            fit_t.append(ours(build_model(mcfg, seed=r), X, Y, args.epochs, bs, 0.01, r))
+            a, b = build_model(mcfg, seed=r), build_model(mcfg, seed=r)
+            bare_t.append(bare_loop(a, X, Y, args.epochs, bs, 0.01, r))
+            fit_t.append(ours(b, X, Y, args.epochs, bs, 0.01, r))
+            # identical batches and arithmetic: both end with the very same weights
+            pairs = zip(a.parameters(), b.parameters(), strict=True)
+            same &= all(torch.equal(p, q) for p, q in pairs)
         mb, mf = statistics.median(bare_t), statistics.median(fit_t)
         print(
             f"{label:<40} {mb:8.3f} /{min(bare_t):7.3f} {mf:9.3f} /{min(fit_t):7.3f} "
-            f"{mf / mb:9.3f}x {min(fit_t) / min(bare_t):9.3f}x"
+            f"{mf / mb:9.3f}x {min(fit_t) / min(bare_t):9.3f}x  {'same' if same else 'DIFFERENT'}"
         )
 
 

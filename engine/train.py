@@ -273,8 +273,7 @@ def _fit(model, train, val, cfg, on_event, should_stop, run, device, started) ->
         else:
             epoch_data = list(train_t)
         batches = zip(*(t.split(bs) for t in epoch_data), strict=True)
-        total = torch.zeros((), device=device)  # summed on device: no sync per batch
-        seen = 0
+        losses = []  # detached batch losses, combined once per epoch: no sync, no op per batch
         for b, batch in enumerate(batches, start=1):
             if stop():
                 reason = "cancelled"
@@ -286,9 +285,7 @@ def _fit(model, train, val, cfg, on_event, should_stop, run, device, started) ->
             if cfg.grad_clip:
                 nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             optimizer.step()
-            n = xb.shape[0]
-            total += loss.detach() * n
-            seen += n
+            losses.append(loss.detach())
             if on_event is not None:
                 now = time.perf_counter()
                 if b == n_batches or now - last_batch_event >= interval:
@@ -296,7 +293,10 @@ def _fit(model, train, val, cfg, on_event, should_stop, run, device, started) ->
                     emit(BatchEnd(run, epoch, b, n_batches, loss.item()))
         if reason == "cancelled":
             break
-        train_loss = float(total) / max(seen, 1)
+        # batches are full but maybe the last: weight each batch's mean loss by its rows
+        sizes = torch.full((len(losses),), float(bs), device=device)
+        sizes[-1] = N - bs * (len(losses) - 1)
+        train_loss = float(torch.stack(losses) @ sizes) / N
         val_loss = evaluate(model, val_t, loss_fn) if val_t is not None else None
         monitor = val_loss if val_loss is not None else train_loss
         result.history["train_loss"].append(train_loss)
