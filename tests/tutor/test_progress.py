@@ -198,3 +198,13 @@ def test_a_file_deleted_behind_the_store_counts_as_a_reset_that_keeps_the_seed(t
     store.record("one", "i0", "b", correct=True)
     again = ProgressStore(path)
     assert again.completed_steps("one") == ["i0"] and again.seed == seed
+
+
+def test_an_unwritable_data_dir_still_gives_a_seed_and_says_why_it_will_not_stick(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data folder should be")
+    store = ProgressStore(blocker / "progress.json")
+    assert store.seed == store.seed_for("any")
+    assert "cannot save progress" in store.problem and "afresh" in store.problem
+    with pytest.raises(ProgressError, match="cannot save progress"):
+        store.record("one", "f0", "x", correct=True)

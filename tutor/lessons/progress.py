@@ -160,7 +160,10 @@ class ProgressStore:
         """The learner's randomization seed: drawn once, stable afterwards."""
         self._sync()
         if not self.path.exists():
-            self.save()
+            try:
+                self.save()
+            except ProgressError as exc:  # a read-only home must not stop a lesson from opening
+                self.problem = f"{exc}; your numbers will be drawn afresh next time."
         return self.data.seed
 
     def seed_for(self, lesson_id: str) -> int:
