@@ -242,11 +242,14 @@ def _load(lesson: str) -> Any:
 
 
 def _session(lesson: Any, seed: int | None, strict: bool = False) -> Any:
+    from tutor.lessons.progress import ProgressError
     from tutor.lessons.references import StepReferenceError
     from tutor.lessons.runtime import LessonSession
 
     try:
         return LessonSession(lesson, seed)
+    except ProgressError as exc:  # the learner's seed lives in the progress file
+        raise click.ClickException(f"{exc} (or pass --seed N)") from None
     except StepReferenceError as exc:
         if strict:
             raise click.ClickException(
