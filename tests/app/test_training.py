@@ -43,7 +43,7 @@ async def test_training_fills_the_sparklines_and_stop_cancels(app):
         assert panel.last_cancelled
         loss_panel = panel.query_one(LossPanel)
         status = str(loss_panel.query_one("#status").render())
-        assert status.startswith("cancelled after ")
+        assert status.startswith("cancelled · ")
         epochs_run = int(status.split()[2])
         assert 2 <= epochs_run < 1000  # stopped long before the planned end
         assert len(loss_panel.train) == min(epochs_run, 200)  # every epoch reached the panel

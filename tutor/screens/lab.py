@@ -17,6 +17,7 @@ from tutor.widgets.training_panel import TrainingPanel
 TASKS = [
     ("max–min, sequences of 60 (seed 004)", "maxmin"),
     ("sine wave, window 40 (seed 003)", "sine"),
+    ("LSTM forget-gate bias 0 vs 1 (seed 004)", "forget_bias"),
 ]
 MODELS = ("rnn", "lstm", "gru")
 
@@ -102,6 +103,8 @@ class LabScreen(Screen[None]):
             return None
         task = self.query_one("#task", Select).value
         spec = {"task": task, "models": models, "hidden": hidden, "epochs": epochs, "lr": lr}
+        if task == "forget_bias":  # one LSTM per bias value; the runs are named by the bias
+            spec["models"] = ["lstm"]
         return {**self.extra_spec, **spec}
 
     def action_start(self) -> None:

@@ -31,11 +31,11 @@ class LossPanel(Vertical):
         padding: 0 1;
     }
     LossPanel .row { height: 2; }
-    LossPanel .row > Label { width: 12; }
-    LossPanel Sparkline { height: 2; width: 1fr; }
+    LossPanel .row > Label { width: 8; }
+    LossPanel Sparkline { height: 1fr; width: 1fr; }
     LossPanel #val-line > .sparkline--max-color { color: $warning; }
     LossPanel #val-line > .sparkline--min-color { color: $warning 30%; }
-    LossPanel .status { height: 1; color: $text-muted; }
+    LossPanel .status { width: 1fr; height: auto; max-height: 2; color: $text-muted; }
     """
 
     def __init__(self, run: str, **kwargs) -> None:
@@ -47,10 +47,10 @@ class LossPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Label("train —", id="train-label")
+            yield Label("train\n—", id="train-label")
             yield Sparkline([], id="train-line")
         with Horizontal(classes="row"):
-            yield Label("val   —", id="val-label")
+            yield Label("val\n—", id="val-label")
             yield Sparkline([], id="val-line")
         yield Label("waiting", id="status", classes="status")
 
@@ -66,27 +66,26 @@ class LossPanel(Vertical):
         del self.train[:-MAX_POINTS], self.val[:-MAX_POINTS]
         self._draw()
         self.query_one("#status", Label).update(
-            f"epoch {event.epoch}/{event.epochs}  lr {event.lr:.2g}  eta {fmt_seconds(event.eta)}"
+            f"epoch {event.epoch}/{event.epochs} · lr {event.lr:.2g} · eta {fmt_seconds(event.eta)}"
         )
 
     def add_batch(self, event: BatchProgress) -> None:
         self.query_one("#status", Label).update(
-            f"epoch {event.epoch}  batch {event.batch}/{event.n_batches}  "
+            f"epoch {event.epoch} · batch {event.batch}/{event.n_batches} · "
             f"loss {fmt_loss(event.loss)}"
         )
 
     def finish(self, event: RunFinished) -> None:
-        best = f"  best val {fmt_loss(event.best_val_loss)}" if event.best_val_loss else ""
-        self.query_one("#status", Label).update(
-            f"{event.reason} after {event.epochs_run} epochs{best}"
-        )
+        reason = event.reason.replace("_", " ")
+        best = "" if event.best_val_loss is None else f" · best val {fmt_loss(event.best_val_loss)}"
+        self.query_one("#status", Label).update(f"{reason} · {event.epochs_run} epochs{best}")
 
     def _draw(self) -> None:
         self.query_one("#train-line", Sparkline).data = list(self.train)
         self.query_one("#val-line", Sparkline).data = list(self.val)
         self.query_one("#train-label", Label).update(
-            f"train {fmt_loss(self.train[-1] if self.train else None)}"
+            f"train\n{fmt_loss(self.train[-1] if self.train else None)}"
         )
         self.query_one("#val-label", Label).update(
-            f"val   {fmt_loss(self.val[-1] if self.val else None)}"
+            f"val\n{fmt_loss(self.val[-1] if self.val else None)}"
         )
