@@ -86,7 +86,7 @@ class ForecastConfig:
     season: int | None = None  # seasonal naive period; None: from the frequency
     save: str | os.PathLike | None = None  # write a checkpoint here after training
     load: str | os.PathLike | None = None  # forecast with this checkpoint instead of training
-    threads: int | None = None
+    threads: int | None = 1  # small recurrent models run fastest on one thread
 
     @classmethod
     def from_dict(cls, d: dict) -> ForecastConfig:
