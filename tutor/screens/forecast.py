@@ -22,32 +22,46 @@ from textual_plotext import PlotextPlot
 from tutor.messages import ForecastProgress
 
 DEFAULT_EPOCHS = 5
+PLOT_POINTS = 56  # the tail of the holdout a terminal plot can show legibly
+
+
+METHODS = (("model", "model"), ("naive", "naive"), ("seasonal_naive", "seasonal"))
+
+
+def fmt_metric(value: Any) -> str:
+    """Short enough for a narrow column: 1.5M, 82.1k, 6.87."""
+    if not isinstance(value, int | float):
+        return "—"
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if size >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:.3g}"
 
 
 def metric_rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Columns (metric names) and one row per method, from {"model": {...}, "naive": {...}}."""
+    """Column headings (the methods) and one row per metric, from {"model": {"mae": ..}, ..}."""
+    methods = [(key, label) for key, label in METHODS if isinstance(metrics.get(key), dict)]
+    methods += [
+        (k, k) for k, v in metrics.items() if isinstance(v, dict) and k not in dict(METHODS)
+    ]
     names: list[str] = []
-    for values in metrics.values():
-        if isinstance(values, dict):
-            names += [k for k in values if k not in names]
-    rows = []
-    for method, values in metrics.items():
-        if not isinstance(values, dict):
-            continue
-        row = [str(method)]
-        for name in names:
-            value = values.get(name)
-            row.append(f"{value:.4g}" if isinstance(value, int | float) else str(value or "—"))
-        rows.append(row)
-    return names, rows
+    for key, _ in methods:
+        names += [name for name in metrics[key] if name not in names]
+    rows = [[name] + [fmt_metric(metrics[key].get(name)) for key, _ in methods] for name in names]
+    return [label for _, label in methods], rows
 
 
-def holdout_series(holdout: Any) -> tuple[list[float], dict[str, list[float]]]:
-    """x positions and named numeric columns of the holdout frame, actual first."""
-    frame = holdout.select_dtypes("number")
-    columns = sorted(frame.columns, key=lambda c: (0 if "actual" in str(c) else 1, str(c)))
-    x = list(range(len(frame)))
-    return x, {str(c): frame[c].astype(float).tolist() for c in columns}
+def holdout_series(holdout: Any, target: str) -> tuple[list[str], dict[str, list[float]]]:
+    """Dates and the actual and predicted values of one target over the holdout."""
+    dates = [str(d)[:10] for d in holdout["date"]] if "date" in holdout else []
+    series = {}
+    for kind in ("actual", "predicted"):
+        column = f"{target}_{kind}"
+        if column in holdout:
+            series[kind] = holdout[column].astype(float).tolist()
+    return dates, series
 
 
 class ForecastScreen(Screen[None]):
@@ -57,6 +71,7 @@ class ForecastScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Home"),
         Binding("ctrl+s", "run", "Run", priority=True),
         Binding("ctrl+e", "export", "Export CSV", priority=True),
+        Binding("ctrl+n", "next_target", "Next target", show=False, priority=True),
     ]
 
     def __init__(self, epochs: int = DEFAULT_EPOCHS, config: dict[str, Any] | None = None):
@@ -64,6 +79,8 @@ class ForecastScreen(Screen[None]):
         self.epochs = epochs
         self.config = dict(config or {})
         self.result: Any = None
+        self.target_index = 0
+        self.plotted: tuple[str, int] | None = None  # (target, points) on the plot
         self.worker: Worker | None = None
         self._stop = threading.Event()
 
@@ -87,8 +104,7 @@ class ForecastScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Forecast"
-        plot = self.query_one(PlotextPlot).plt
-        plot.title("actual vs predicted (holdout)")
+        self.query_one(PlotextPlot).plt.title("actual vs predicted (holdout)")
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -158,24 +174,43 @@ class ForecastScreen(Screen[None]):
 
     def show_result(self, result: Any) -> None:
         self.result = result
-        names, rows = metric_rows(dict(getattr(result, "metrics", {}) or {}))
+        columns, rows = metric_rows(dict(getattr(result, "metrics", {}) or {}))
         table = self.query_one("#fc-metrics", DataTable)
         table.clear(columns=True)
-        table.add_columns("method", *names)
+        table.add_columns("metric", *columns)
         table.add_rows(rows)
+        targets = list(getattr(result, "targets", []) or [])
+        self.target_index = 0
+        self.plot_target(targets[0] if targets else "")
+        for warning in list(getattr(result, "warnings", []) or []):
+            self.notify(str(warning), title="Forecast", severity="warning")
+        more = " · ctrl+n: next target" if len(targets) > 1 else ""
+        self.query_one("#fc-status", Label).update(f"done; ctrl+e exports the forecast{more}")
+
+    def action_next_target(self) -> None:
+        targets = list(getattr(self.result, "targets", []) or [])
+        if len(targets) > 1:
+            self.target_index = (self.target_index + 1) % len(targets)
+            self.plot_target(targets[self.target_index])
+
+    def plot_target(self, target: str) -> None:
         plot_widget = self.query_one(PlotextPlot)
         plt = plot_widget.plt
         plt.clear_data()
-        holdout = getattr(result, "holdout", None)
+        plt.clear_figure()
+        holdout = getattr(self.result, "holdout", None)
         if holdout is not None and len(holdout):
-            x, series = holdout_series(holdout)
+            holdout = holdout.tail(PLOT_POINTS)
+            self.plotted = (target, len(holdout))
+            plt.title(f"{target}: actual vs predicted, last {len(holdout)} of the holdout")
+            dates, series = holdout_series(holdout, target)
+            plt.date_form("Y-m-d")
             for label, values in series.items():
-                plt.plot(x, values, label=label)
+                if dates:
+                    plt.plot(dates, values, label=label, marker="braille")
+                else:
+                    plt.plot(values, label=label, marker="braille")
         plot_widget.refresh()
-        warnings = list(getattr(result, "warnings", []) or [])
-        for warning in warnings:
-            self.notify(str(warning), title="Forecast", severity="warning")
-        self.query_one("#fc-status", Label).update("done; ctrl+e exports the forecast")
 
     # --- export --------------------------------------------------------------------------
 
@@ -188,7 +223,7 @@ class ForecastScreen(Screen[None]):
         try:
             if path.is_dir():
                 raise IsADirectoryError(f"{path} is a folder; give a file name")
-            self.result.forecast.to_csv(path, index=True)
+            self.result.forecast.to_csv(path, index=False)
         except (OSError, ValueError) as exc:
             self.notify(f"Could not write {path}: {exc}", title="Export", severity="error")
             return

@@ -1,0 +1,76 @@
+"""The forecast view on the built-in data: a tiny, fast run; plot, metrics and CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from textual.widgets import DataTable, Input
+from textual.worker import WorkerState
+
+from tests.app.conftest import drive, notifications, wait_for
+from tutor.screens.forecast import ForecastScreen
+
+TINY = {"hidden": 8, "window": 14, "horizon": 7}
+
+
+async def run_forecast(app, pilot) -> ForecastScreen:
+    app.push_screen(ForecastScreen(epochs=2, config=TINY))
+    await wait_for(pilot, lambda: isinstance(app.screen, ForecastScreen), what="forecast")
+    screen = app.screen
+    await pilot.press("ctrl+s")
+    assert screen.worker is not None
+    await app.workers.wait_for_complete([screen.worker])
+    await pilot.pause()
+    assert screen.worker.state == WorkerState.SUCCESS, screen.worker.error
+    return screen
+
+
+@drive
+async def test_forecast_plots_holdout_and_compares_baselines(app, tmp_path):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await run_forecast(app, pilot)
+        table = screen.query_one("#fc-metrics", DataTable)
+        headings = [str(c.label) for c in table.columns.values()]
+        assert headings[:4] == ["metric", "model", "naive", "seasonal"]
+        assert table.row_count >= 2  # mae, rmse, ...
+        target_name, points = screen.plotted
+        assert target_name == screen.result.targets[0] and points > 0
+
+        # export: a good path writes the CSV, a bad one is a notification
+        target = tmp_path / "forecast.csv"
+        path = screen.query_one("#fc-path", Input)
+        path.value = str(target)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        rows = list(csv.DictReader(target.open()))
+        assert len(rows) == TINY["horizon"] and "date" in rows[0]
+        assert any("written" in m for m in notifications(app))
+
+        path.value = str(tmp_path / "no-such-folder" / "f.csv")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert any(m.startswith("Could not write") for m in notifications(app))
+        assert app.is_running  # the app did not crash
+
+
+@drive
+async def test_export_before_running_says_what_to_do(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ForecastScreen(epochs=2, config=TINY))
+        await wait_for(pilot, lambda: isinstance(app.screen, ForecastScreen), what="forecast")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert any("Run the forecast first" in m for m in notifications(app))
+
+
+@drive
+async def test_a_bad_config_is_a_notification(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ForecastScreen(epochs=2, config={**TINY, "window": -3}))
+        await wait_for(pilot, lambda: isinstance(app.screen, ForecastScreen), what="forecast")
+        screen = app.screen
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.worker.is_finished, what="the worker to fail")
+        await pilot.pause()
+        assert screen.worker.state == WorkerState.ERROR
+        assert any("Forecast failed" in m for m in notifications(app))
