@@ -7,6 +7,10 @@ mini-batches with Adam through engine.train.fit.
 
     python bench/sine_seed003.py            # both, the seed's full 10 epochs
     python bench/sine_seed003.py --quick    # the seed loop for 2 epochs only (its time x5 shown)
+
+Before timing, each side runs once untimed for a few steps: torch's first calls in a process pay
+one-off set-up costs (about a second here) that would otherwise be charged to whichever runs first.
+Ours is run with several seeds (--seeds) to show the result is not one lucky initialisation.
 """
 
 from __future__ import annotations
@@ -80,11 +84,13 @@ def run_seed_loop(y: np.ndarray, epochs: int) -> tuple[float, float]:
     return seconds, mse
 
 
-def run_ours(y: np.ndarray, epochs: int) -> tuple[float, float]:
+def run_ours(y: np.ndarray, epochs: int, seed: int = 0, lr: float = 0.02) -> tuple[float, float]:
     train = y[:-TEST]
     X, Y = sine_windows(train, WINDOW)
-    model = build_model(ModelConfig(kind="lstm", hidden=HIDDEN, head="one_step"), seed=0)
-    cfg = TrainConfig(epochs=epochs, batch_size=32, lr=0.01, optimizer="adam", seed=0, device="cpu")
+    model = build_model(ModelConfig(kind="lstm", hidden=HIDDEN, head="one_step"), seed=seed)
+    cfg = TrainConfig(
+        epochs=epochs, batch_size=32, lr=lr, optimizer="adam", seed=seed, device="cpu"
+    )
     started = time.perf_counter()
     fit(model, (X, Y), None, cfg)
     start = torch.as_tensor(train[-WINDOW:]).view(1, WINDOW, 1)
@@ -96,22 +102,28 @@ def run_ours(y: np.ndarray, epochs: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="seed loop for 2 epochs (time scaled)")
-    ap.add_argument("--epochs", type=int, default=10, help="our trainer's epochs")
+    ap.add_argument("--epochs", type=int, default=15, help="our trainer's epochs (15)")
+    ap.add_argument("--lr", type=float, default=0.02, help="our trainer's Adam lr (0.02)")
+    ap.add_argument("--seeds", type=int, default=5, help="our trainer's runs, seeds 0.. (5)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     y = seed_series()
-    ours_s, ours_mse = run_ours(y, args.epochs)
+    run_ours(y, 1)  # untimed warm-up of torch's one-off set-up (see the docstring)
+    run_seed_loop(y[: TEST + WINDOW + 20], 1)
+    ours = [(s, *run_ours(y, args.epochs, s, args.lr)) for s in range(args.seeds)]
     seed_epochs = 2 if args.quick else 10
     seed_s, seed_mse = run_seed_loop(y, seed_epochs)
     scaled = seed_s * 10 / seed_epochs
     note = " (2 epochs timed, x5)" if args.quick else ""
     print(f"seed 003 sine: 800 points, window {WINDOW}, hidden {HIDDEN}, 40-step test forecast")
-    ours_label = f"engine.train.fit, batch 32, Adam, {args.epochs} ep"
-    print(f"{'run':<40}{'wall s':>10}{'test MSE':>12}")
-    print(f"{'seed loop, batch 1, SGD, 10 ep':<40}{scaled:>10.1f}{seed_mse:>12.6f}{note}")
-    print(f"{ours_label:<40}{ours_s:>10.1f}{ours_mse:>12.6f}")
-    verdict = "met" if ours_mse < 0.001 else "NOT met"
-    print(f"speed-up (seed time / ours): {scaled / ours_s:.1f}x; test MSE < 0.001: {verdict}")
+    print(f"{'run':<46}{'wall s':>8}{'test MSE':>11}{'seed s / ours':>15}")
+    print(f"{'seed loop, batch 1, SGD, 10 ep':<46}{scaled:>8.1f}{seed_mse:>11.6f}{1:>14.1f}x{note}")
+    for s, t, mse in ours:
+        label = f"fit: batch 32, Adam {args.lr:g}, {args.epochs} ep, seed {s}"
+        print(f"{label:<46}{t:>8.1f}{mse:>11.6f}{scaled / t:>14.1f}x")
+    worst = max(mse for _, _, mse in ours)
+    verdict = "met" if worst < 0.001 else "NOT met"
+    print(f"test MSE < 0.001 in every seed: {verdict} (published: 173 s for 0.0089)")
     if args.quick:
         print("(the seed's MSE above is after 2 epochs only)")
 

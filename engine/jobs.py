@@ -10,8 +10,10 @@ to engine.forecast.run_forecast). Every event carries its run's name (the model 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,9 +94,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "layers": 1,
         "dropout": 0.0,
         "bidirectional": False,
-        "epochs": 30,
+        "epochs": 15,
         "batch_size": 32,
-        "lr": 0.01,
+        "lr": 0.02,
         "optimizer": "adam",
         "loss": "mse",
         "patience": 0,
@@ -236,7 +238,13 @@ def _forecast_problems(spec: dict) -> list[str]:
     check = getattr(forecast, "validate_config", None)
     if check is None:
         return []
-    return list(check({k: v for k, v in spec.items() if k != "task"}))
+    problems = list(check({k: v for k, v in spec.items() if k != "task"}))
+    known = [f.name for f in dataclasses.fields(forecast.ForecastConfig)]
+    for i, msg in enumerate(problems):
+        bad = re.fullmatch(r"unknown forecast option '([^']*)'", msg)
+        if bad:
+            problems[i] = msg + _did_you_mean(bad.group(1), known)
+    return problems
 
 
 # --- running ------------------------------------------------------------------------------
@@ -396,12 +404,17 @@ def _run_forecast(spec: dict, on_event, should_stop) -> JobResult:
     res = run_forecast(config, on_event, should_stop)
     metrics = dict(getattr(res, "metrics", {}) or {})
     history = getattr(res, "history", None) or {}
+    training = dict(getattr(res, "training", None) or {})
     result = JobResult(task="forecast", spec=dict(spec), detail=res)
-    result.runs["model"] = {
+    run = str(spec.get("model", "lstm"))  # the name engine.forecast tags its events with
+    result.runs[run] = {
         "metrics": metrics,
         "history": dict(history),
+        "reason": training.get("reason", "completed"),
+        "epochs_run": training.get("epochs_run", len(history.get("train_loss", []))),
         "seconds": time.perf_counter() - started,
     }
+    result.cancelled = training.get("reason") == "cancelled"
     lines = ["holdout metrics:"]
     for name, m in metrics.items():
         if isinstance(m, dict):

@@ -79,3 +79,24 @@ def test_validate_spec_names_the_bad_key_with_did_you_mean():
 def test_run_job_refuses_a_bad_spec_with_a_clear_error():
     with pytest.raises(ValueError, match="unknown key 'epoch'.*did you mean 'epochs'"):
         run_job({"task": "maxmin", "epoch": 3})
+
+
+def test_forecast_task_delegates_to_the_pipeline():
+    pytest.importorskip("engine.forecast")
+    events = []
+    spec = {"task": "forecast", "dataset": "sine", "epochs": 2, "hidden": 4, "horizon": 3}
+    result = run_job(spec, on_event=events.append)
+    (name,) = result.runs
+    assert name == "lstm" and {e.run for e in events} == {"lstm"}
+    metrics = result.runs[name]["metrics"]
+    assert {"model", "naive", "seasonal_naive"} <= set(metrics)
+    assert result.runs[name]["epochs_run"] == 2 and "seasonal_naive" in result.summary
+    assert result.detail is not None
+
+
+def test_forecast_spec_problems_come_from_the_pipeline_with_did_you_mean():
+    pytest.importorskip("engine.forecast")
+    problems = validate_spec({"task": "forecast", "epoch": 3})
+    assert (
+        len(problems) == 1 and "'epoch'" in problems[0] and "did you mean 'epochs'" in problems[0]
+    )
