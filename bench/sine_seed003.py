@@ -8,8 +8,9 @@ mini-batches with Adam through engine.train.fit.
     python bench/sine_seed003.py            # both, the seed's full 10 epochs
     python bench/sine_seed003.py --quick    # the seed loop for 2 epochs only (its time x5 shown)
 
-Before timing, each side runs once untimed for a few steps: torch's first calls in a process pay
-one-off set-up costs (about a second here) that would otherwise be charged to whichever runs first.
+Before timing, each side runs once untimed for a few steps: the first torch optimizer built in a
+process imports torch._dynamo (a one-off second or more), which would otherwise be charged to
+whichever runs first.
 Ours is run with several seeds (--seeds) to show the result is not one lucky initialisation.
 """
 
