@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import events
 from textual.widgets import Input, Markdown, OptionList, Static
+from textual.worker import WorkerState
 
-from tests.app.conftest import drive, wait_for
+from tests.app.conftest import drive, notifications, wait_for
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.cell_diagram import CellDiagram
+from tutor.widgets.loss_panel import LossPanel
+from tutor.widgets.training_panel import TrainingPanel
 
 LESSON = "lstm-forward-pass"
 ANSWERS = {
@@ -30,8 +35,8 @@ ANSWERS = {
 }
 
 
-async def open_lesson(app, pilot, step: str | None = None) -> LessonScreen:
-    app.open_lesson(LESSON, step)
+async def open_lesson(app, pilot, step: str | None = None, lesson: str = LESSON) -> LessonScreen:
+    app.open_lesson(lesson, step)
     await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson screen")
     await pilot.pause()
     return app.screen
@@ -137,3 +142,46 @@ async def test_reveal_needs_a_few_tries_and_answers_persist(app):
         screen = await open_lesson(again, pilot, "i0")
         assert screen.state.done
         assert screen.query_one("#answer", Input).value == "sigmoid(z0[0, 1])"
+
+
+@drive
+async def test_a_run_step_trains_in_place_and_stops(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lesson(app, pilot, "train_three", "vanishing-gradients")
+        assert screen.step.kind == "run"
+        assert not screen.query_one("#lesson-side").display  # the curves get the width
+        await pilot.press("enter")
+        panel = screen.query_one(TrainingPanel)
+        await wait_for(pilot, lambda: any(p.train for p in panel.query(LossPanel)), what="a point")
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: panel.worker.is_finished, what="the run to stop")
+        await pilot.pause()
+        assert panel.worker.state == WorkerState.SUCCESS
+        assert "Stopped" in feedback(screen)
+        assert not screen.state.done  # a stopped run does not count as done
+
+
+@drive
+async def test_a_broken_lesson_file_is_a_notification(app):
+    broken = Path(__file__).parents[1] / "tutor" / "malformed_lessons" / "bad-kind.yaml"
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson(str(broken))
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("bad-kind.yaml" in m for m in notifications(app))
+
+
+@drive
+async def test_resume_opens_where_the_learner_left_off(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_lesson(app, pilot, "c1")
+        assert screen.step.id == "c1"
+
+    from tutor.app import TutorApp
+
+    again = TutorApp()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(again.screen, LessonScreen), what="lesson")
+        await pilot.pause()
+        assert again.screen.lesson.id == LESSON and again.screen.step.id == "c1"

@@ -109,7 +109,6 @@ class LessonScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#diagram").display = self.lesson.model is not None
         self.title = self.lesson.title
         self.show_step()
 
@@ -165,6 +164,11 @@ class LessonScreen(Screen[None]):
         table = self.query_one("#givens", GivensTable)
         table.show(givens)
         table.display = bool(givens)
+        diagram = self.query_one("#diagram", CellDiagram)
+        diagram.display = self.lesson.model is not None
+        # a run step's loss curves need the width more than the givens do
+        side = self.query_one("#lesson-side")
+        side.display = step.kind != "run" and (diagram.display or table.display)
         learner.set_position(self.lesson.id, step.id)
 
     def _show_hints(self) -> None:
@@ -321,8 +325,9 @@ class LessonScreen(Screen[None]):
             return
         panel = self.query_one("#run-panel", TrainingPanel)
         if panel.start(spec) is not None:
-            self.state.feedback = "Training… the loss curves fill in as it goes."
+            self.state.feedback = "Training… the loss curves fill in as it goes; ctrl+x stops."
             self.query_one("#feedback", Markdown).update(self.state.feedback)
+            self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 
     def action_stop_training(self) -> None:
         self.query_one("#run-panel", TrainingPanel).stop()
