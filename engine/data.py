@@ -8,6 +8,7 @@ line 1) or "row N" of a DataFrame. Fixable problems become warnings (strings, co
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,7 +171,9 @@ def infer_frequency(dates: pd.DatetimeIndex) -> str | None:
     if len(dates) < 3:
         return None
     try:
-        off = pd.infer_freq(dates) if len(dates) >= 3 else None
+        with warnings.catch_warnings():  # pandas 3 announces infer_freq's return type change
+            warnings.simplefilter("ignore")
+            off = pd.infer_freq(dates)
     except (TypeError, ValueError):
         off = None
     if off:
