@@ -56,6 +56,7 @@ async def shoot() -> list[Path]:
 
         app.open_lesson("lstm-forward-pass", "f0")
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await pilot.pause()  # the answer box takes focus once the screen is mounted
         await pilot.press(*"tanh(z0[0,0])", "enter")
         await pilot.press("ctrl+g")
         await pilot.pause()

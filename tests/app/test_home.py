@@ -20,7 +20,7 @@ async def test_home_lists_lessons_grouped_with_progress(app):
         assert prompts[0] == "By hand"
         assert "Training" in prompts and "Forecasting" in prompts
         first = next(p for p in prompts if "LSTM forward pass by hand" in p)
-        assert first.endswith(f"0/{app.lesson_info('lstm-forward-pass').n_steps}")
+        assert f" 0/{app.lesson_info('lstm-forward-pass').n_steps} " in first
         summary = app.screen.query_one("#lesson-summary", Markdown)
         assert "LSTM forward pass" in summary.source
 

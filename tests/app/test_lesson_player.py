@@ -85,7 +85,7 @@ async def test_typing_every_right_answer_completes_lesson_one(app):
             if options.get_option_at_index(i).id == f"lesson:{LESSON}"
         )
         n = len(screen.steps)
-        assert "✓" in line and line.endswith(f"{n}/{n}")
+        assert line.startswith(" ✓ ") and f"{n}/{n}" in line
 
 
 @drive

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tutor.screens import learner
 
+SIDE_AND_MARGINS = 42  # summary panel (28), borders, padding, progress column, scrollbar
 GROUPS = (("by-hand", "By hand"), ("training", "Training"), ("forecasting", "Forecasting"))
 TOOLS = (("tool:lab", "Training lab", "Train RNN, LSTM and GRU models side by side."),
          ("tool:forecast", "Forecast view", "Forecast the built-in transit data set."))  # fmt: skip
@@ -39,6 +40,9 @@ class HomeScreen(Screen[None]):
         self.refresh_lessons()
 
     def on_screen_resume(self) -> None:
+        self.refresh_lessons()
+
+    def on_resize(self) -> None:
         self.refresh_lessons()
 
     def refresh_lessons(self) -> None:
@@ -68,9 +72,12 @@ class HomeScreen(Screen[None]):
     def _line(self, info) -> Text:
         done, total = learner.progress(info.id, info.n_steps)
         mark = "✓" if total and done >= total else ("•" if done else " ")
-        line = Text(f"  {mark} ")
-        line.append(info.title)
-        line.append(f"  {done}/{total}", style="dim")
+        line = Text(f" {mark} ")
+        line.append(f"{done:>2}/{total:<2} ", style="dim")
+        # one line per lesson: the list wraps long prompts, so shorten them to the room there is
+        room = max(16, self.app.size.width - SIDE_AND_MARGINS)
+        title = info.title if len(info.title) <= room else info.title[: room - 1] + "…"
+        line.append(title)
         return line
 
     @on(OptionList.OptionHighlighted, "#lessons")
