@@ -149,3 +149,20 @@ def test_sine_forecast_is_far_better_than_the_mean():
     mse = float(np.mean((forecast - y[-40:]) ** 2))
     mean_mse = float(np.var(y[-40:]))  # predicting the mean scores 0.5
     assert mse < 0.02 * mean_mse  # 40 autoregressive steps: a broken trainer drifts far off
+
+
+def test_a_loss_that_blows_up_is_named():
+    X, Y = tiny_data()
+    Y = Y.copy()
+    Y[0] = np.nan
+    with pytest.raises(FloatingPointError, match="the loss became nan in epoch 1"):
+        fit(tiny_model(), (X, Y), None, TrainConfig(epochs=2, batch_size=16), run="m")
+
+
+def test_threads_are_set_for_the_fit_and_restored():
+    X, Y = tiny_data(n=16)
+    before = torch.get_num_threads()
+    seen = []
+    cfg = TrainConfig(epochs=1, threads=1)
+    fit(tiny_model(), (X, Y), None, cfg, on_event=lambda e: seen.append(torch.get_num_threads()))
+    assert set(seen) == {1} and torch.get_num_threads() == before
