@@ -37,7 +37,7 @@ from engine.covariates import (
 from engine.data import DataError, SeriesData, check_length, future_dates, load_future, load_series
 from engine.metrics import all_metrics
 from engine.scaling import Scaler
-from engine.windows import Windows, make_windows, origins_between
+from engine.windows import Windows, last_window, make_windows, origins_between
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
 DATASETS = ("transit", "sine")
@@ -452,10 +452,13 @@ def run_forecast(
     config: ForecastConfig | dict,
     on_event: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
+    *,
+    ahead: bool = True,
 ) -> ForecastResult:
     """Train (or load) a model, score it on the holdout beside the baselines, and forecast.
 
     Raises DataError for problems with the data and ForecastError for the rest (both ValueError).
+    `ahead=False` skips the forecast after the data ends (backtests need only the holdout).
     """
     if isinstance(config, dict):
         config = ForecastConfig.from_dict(config)
@@ -511,17 +514,16 @@ def run_forecast(
     scores = _score(config, prep, model, win, warnings)
 
     # the horizon after the data ends
-    dates = future_dates(series.dates, series.freq, h)
-    fut = future_covariates(config, prep, dates)
-    from engine.windows import last_window
-
-    x_last = last_window(prep.y, prep.cov, config.window)
-    x_fut = None if fut is None else fut[None].astype(np.float32)
-    pred = _predict(model, config.strategy, h, x_last, x_fut)[0]
-    values = prep.target_scaler.inverse(pred)
+    dates = future_dates(series.dates, series.freq, h) if ahead else pd.DatetimeIndex([])
     forecast = pd.DataFrame({"date": dates})
-    for k, t in enumerate(series.targets):
-        forecast[t] = values[:, k]
+    if ahead:
+        fut = future_covariates(config, prep, dates)
+        x_last = last_window(prep.y, prep.cov, config.window)
+        x_fut = None if fut is None else fut[None].astype(np.float32)
+        pred = _predict(model, config.strategy, h, x_last, x_fut)[0]
+        values = prep.target_scaler.inverse(pred)
+        for k, t in enumerate(series.targets):
+            forecast[t] = values[:, k]
     metrics, by_target, holdout = scores
     return ForecastResult(
         metrics=metrics,

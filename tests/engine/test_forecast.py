@@ -148,3 +148,21 @@ def test_sine_dataset_runs_without_calendar():
     r = run_forecast(ForecastConfig(data=None, dataset="sine", hidden=4, epochs=1, horizon=5))
     assert r.season == 40
     assert r.targets == ["y"]
+
+
+def test_rolling_origin_backtest_scores_each_cutoff():
+    from engine.backtest import rolling_origin
+
+    cfg = ForecastConfig(data=weekly(noise=5), **dict(TINY, test_size=None))
+    table = rolling_origin(cfg, cutoffs=3, step=7)
+    assert list(table["cutoff"][:3]) == list(
+        pd.to_datetime(["2023-05-04", "2023-05-11", "2023-05-18"])
+    )
+    assert table["cutoff"].iloc[3] == "mean"
+    assert table["model_mae"].iloc[3] == pytest.approx(table["model_mae"][:3].mean())
+    # each cut-off's seasonal naive is scored on its own 3 days (noise only: small, not zero)
+    assert (table["seasonal_naive_mae"][:3] < 20).all() and (
+        table["seasonal_naive_mae"][:3] > 0
+    ).all()
+    with pytest.raises(DataError, match="cut-offs"):
+        rolling_origin(cfg, cutoffs=30, step=7)
