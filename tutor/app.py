@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -117,6 +118,15 @@ class TutorApp(App[None]):
         yield SystemCommand("Forecast", "Forecast the built-in data set", self.action_open_forecast)
         yield SystemCommand("Help", "Keys and formula syntax", self.action_help)
         yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_theme)
+        # the current screen's own keys, so the palette reaches every action there too
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description and binding.show:
+                key = binding.key_display or binding.key.split(",")[0]
+                yield SystemCommand(
+                    binding.description,
+                    f"{screen.title or 'this screen'} · key {key}",
+                    partial(screen.run_action, binding.action),
+                )
 
 
 def run_app() -> None:

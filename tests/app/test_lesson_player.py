@@ -108,6 +108,8 @@ async def test_tanh_for_the_forget_gate_gets_the_diagnosis(app):
 async def test_parse_error_points_at_the_column_and_hints_come_one_at_a_time(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_lesson(app, pilot, "f0")
+        palette = [c.title for c in app.get_system_commands(screen)]
+        assert {"Hint", "Reveal", "Next", "Back"} <= set(palette)  # lesson keys in the palette
         await pilot.press(*"sigmoid(z0[0,0]")
         preview = str(screen.query_one("#preview", Static).render())
         assert "^" in preview or "column" in preview
