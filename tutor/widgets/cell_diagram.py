@@ -41,17 +41,17 @@ GRU_ART = (
     '        ┣━▶ σ r ━▶(×)━▶ tanh n ┃',
     '        ┃                 ▼    ┃',
     '        ┗━━━━━━━▶ σ z ━━▶(+)◀━━┛',
-    '                         ▼',
+    '                          ▼',
     '                        h(t)',
     '   h = (1-z)·n + z·h(t-1)',
 )
 GRU_MASK = (
     '',
     '',
-    '           rrr         nnnnnn',
+    '            rrr         nnnnnn',
     '',
-    '                 uuu    hhh',
-    '                         h',
+    '                  uuu    hhh',
+    '                          h',
     '                        hhhh',
     '   hhhhhhhhhhhhhhhhhhhhhh',
 )
