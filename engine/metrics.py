@@ -24,7 +24,9 @@ def rmse(actual: np.ndarray, predicted: np.ndarray) -> float:
 def mape(actual: np.ndarray, predicted: np.ndarray) -> tuple[float | None, int]:
     """Mean absolute percentage error (%) over non-zero actuals, and how many zeros it skipped."""
     a, p = np.asarray(actual, float).ravel(), np.asarray(predicted, float).ravel()
-    nz = a != 0
+    # float noise at a zero crossing (1e-16 for a sine) would dominate the mean: count it as zero
+    tiny = 1e-9 * np.max(np.abs(a)) if a.size else 0.0
+    nz = np.abs(a) > tiny
     skipped = int((~nz).sum())
     if not nz.any():
         return None, skipped
@@ -46,7 +48,8 @@ def seasonal_scale(train: np.ndarray, season: int) -> float | None:
     if len(train) <= m:
         return None
     scale = float(np.mean(np.abs(train[m:] - train[:-m])))
-    return scale if scale > 0 else None
+    # an exactly seasonal history has no in-sample error to scale by: MASE is undefined
+    return scale if scale > 1e-9 * float(np.mean(np.abs(train))) else None
 
 
 def mase(actual: np.ndarray, predicted: np.ndarray, train: np.ndarray, season: int) -> float | None:
@@ -64,7 +67,7 @@ def all_metrics(
     mp, skipped = mape(a, p)
     if skipped:
         notes.append(
-            f"MAPE skipped {skipped} zero actual value(s)"
+            f"MAPE skipped {skipped} zero (or float-noise) actual value(s)"
             + (" (all were zero: MAPE undefined)" if mp is None else "")
         )
     if tr.ndim >= 2 and a.ndim >= 2 and tr.shape[-1] == a.shape[-1] and a.shape[-1] > 1:
@@ -72,6 +75,10 @@ def all_metrics(
         ms = None if any(v is None for v in per) else float(np.mean(per))
     else:
         ms = mase(a, p, tr, season)
+    if ms is None:
+        notes.append(
+            "MASE undefined: the training data repeats its seasons exactly (no naive error)"
+        )
     return {
         "mae": mae(a, p),
         "rmse": rmse(a, p),

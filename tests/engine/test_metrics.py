@@ -52,3 +52,12 @@ def test_baselines_index_the_last_value_and_last_season():
     assert s[0, :, 0].tolist() == [3, 4, 5, 6, 7, 8, 9, 3, 4]
     with pytest.raises(ValueError, match="history"):
         seasonal_naive(y, np.array([3]), 2, 7)
+
+
+def test_float_noise_counts_as_zero_and_exact_seasons_leave_mase_undefined():
+    a = np.array([1e-16, 1.0, -1.0])
+    value, skipped = mape(a, np.array([0.1, 1.1, -0.9]))
+    assert skipped == 1 and value == pytest.approx(10.0)
+    train = np.tile([0.0, 1.0, 0.0, -1.0], 5)
+    metrics, notes = all_metrics(a, a + 0.1, train, 4)
+    assert metrics["mase"] is None and any("MASE undefined" in n for n in notes)
