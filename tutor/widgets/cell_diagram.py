@@ -134,7 +134,7 @@ class CellDiagram(Widget):
     """
 
     cell: reactive[str] = reactive("lstm", layout=True)
-    quantity: reactive[str | None] = reactive(None)
+    quantity: reactive[str | None] = reactive(None, layout=True)  # the "asked" line comes and goes
 
     def __init__(self, cell: str = "lstm", quantity: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
