@@ -70,3 +70,13 @@ async def test_palette_reaches_the_lab_and_the_lessons(app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LabScreen)
+
+
+@drive
+async def test_a_corrupt_progress_file_is_reported_and_set_aside(app, isolated_learner_data):
+    isolated_learner_data.mkdir(parents=True, exist_ok=True)
+    (isolated_learner_data / "progress.json").write_text("{ not json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("could not be read" in m for m in notifications(app))
