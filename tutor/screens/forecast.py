@@ -15,12 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
 from tutor.messages import ForecastProgress
 
+DATASETS = [("transit (Chicago)", "transit"), ("sine wave", "sine")]
+MODELS = [("LSTM", "lstm"), ("GRU", "gru"), ("RNN", "rnn")]
 DEFAULT_EPOCHS = 5
 PLOT_POINTS = 56  # the tail of the holdout a terminal plot can show legibly
 
@@ -86,20 +88,27 @@ class ForecastScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        dataset = str(self.config.get("dataset", "transit"))
+        model = str(self.config.get("model", "lstm"))
         with Horizontal(id="forecast-controls", classes="form-row"):
+            yield Label("data", classes="field-label")
+            yield Select(DATASETS, value=dataset, allow_blank=False, id="fc-dataset", compact=True)
+            yield Label("model", classes="field-label")
+            yield Select(MODELS, value=model, allow_blank=False, id="fc-model", compact=True)
             yield Label("epochs", classes="field-label")
             yield Input(
                 str(self.epochs), id="fc-epochs", type="integer", classes="number", compact=True
             )
             yield Button("Run", id="fc-run", variant="primary", compact=True)
-            yield Input(placeholder="forecast.csv", id="fc-path", compact=True)
-            yield Button("Export", id="fc-export", compact=True)
         with Horizontal(id="forecast-body"):
             yield PlotextPlot(id="fc-plot")
             with Vertical(id="fc-side"):
                 yield Label("holdout metrics", classes="section-title")
                 yield DataTable(id="fc-metrics", cursor_type="none")
                 yield Label("press ctrl+s to forecast", id="fc-status")
+                with Horizontal(id="fc-export-row"):
+                    yield Input(placeholder="forecast.csv", id="fc-path", compact=True)
+                    yield Button("Export", id="fc-export", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,7 +135,12 @@ class ForecastScreen(Screen[None]):
         self._stop = threading.Event()
         self.app_stop_events().add(self._stop)
         self.query_one("#fc-status", Label).update("training…")
-        self.worker = self._forecast({**self.config, "epochs": epochs}, self._stop)
+        choices = {
+            "dataset": self.query_one("#fc-dataset", Select).value,
+            "model": self.query_one("#fc-model", Select).value,
+            "epochs": epochs,
+        }
+        self.worker = self._forecast({**self.config, **choices}, self._stop)
 
     def app_stop_events(self) -> set[threading.Event]:
         events = getattr(self.app, "stop_events", None)
