@@ -52,6 +52,9 @@ def calendar_features(dates: pd.DatetimeIndex, kind: str | None) -> tuple[np.nda
             cols.append((dow == d).astype(float))
             names.append(f"dow_{label}")
         cyc(np.asarray(dates.day_of_year) - 1, 365.25, "doy")
+        for name, flag in _holiday_flags(dates).items():
+            cols.append(flag)
+            names.append(name)
     elif kind == "hourly":
         cyc(np.asarray(dates.hour), 24, "hour")
         cyc(np.asarray(dates.day_of_week), 7, "dow")
@@ -62,6 +65,32 @@ def calendar_features(dates: pd.DatetimeIndex, kind: str | None) -> tuple[np.nda
     if not cols:
         return np.zeros((len(dates), 0)), []
     return np.stack(cols, axis=1), names
+
+
+def _holiday_flags(dates: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+    """US federal holidays and the days around them, which move daily demand (transit, retail).
+
+    Derived from the dates alone, so known for any future date. Eves (Dec 24, Dec 31, the day
+    before Thanksgiving) and the day after a holiday ride unlike ordinary days of their type.
+    """
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    day = pd.Timedelta(days=1)
+    if len(dates):
+        hol = USFederalHolidayCalendar().holidays(start=dates.min() - day, end=dates.max() + day)
+    else:
+        hol = pd.DatetimeIndex([])
+    d = dates.normalize()
+    month, dom = np.asarray(d.month), np.asarray(d.day)
+    thanksgiving = hol[(hol.month == 11) & (hol.day >= 22)]
+    eve = ((month == 12) & ((dom == 24) | (dom == 31))) | np.asarray(d.isin(thanksgiving - day))
+    after = np.asarray(d.isin(hol + day)) | ((month == 12) & (dom == 26))
+    return {
+        "us_holiday": np.asarray(d.isin(hol), float),
+        "holiday_eve": eve.astype(float),
+        "after_holiday": after.astype(float),
+        "christmas_week": ((month == 12) & (dom >= 24)).astype(float),
+    }
 
 
 @dataclass

@@ -247,6 +247,9 @@ def load_series(
         numeric = [
             c for c in df.columns if c != date and c not in covariates and _mostly_numeric(df[c])
         ]
+        others = [c for c in df.columns if c != date and c not in covariates]
+        if not numeric and len(others) == 1:
+            numeric = others  # the only candidate: let the value check name its bad cells
         if len(numeric) != 1:
             listed = ", ".join(numeric) if numeric else "none"
             raise DataError(

@@ -197,3 +197,21 @@ def test_chicago_csv_loads_with_62_duplicates_dropped():
     assert any("dropped 62 exact duplicate" in w for w in s.warnings)
     assert any("sorted" in w for w in s.warnings)
     assert s.frame.index.is_unique and s.frame.index.is_monotonic_increasing
+
+
+def test_holiday_calendar_flags():
+    from engine.covariates import calendar_features
+
+    dates = pd.DatetimeIndex(["2019-11-27", "2019-11-28", "2019-11-29", "2019-12-24", "2019-12-26"])
+    values, names = calendar_features(dates, "daily")
+    col = {n: values[:, k] for k, n in enumerate(names)}
+    assert col["us_holiday"].tolist() == [0, 1, 0, 0, 0]  # Thanksgiving
+    assert col["holiday_eve"].tolist() == [1, 0, 0, 1, 0]
+    assert col["after_holiday"].tolist() == [0, 0, 1, 0, 1]
+    assert col["christmas_week"].tolist() == [0, 0, 0, 1, 1]
+
+
+def test_single_value_column_with_bad_cell_is_located(tmp_path):
+    p = write(tmp_path, "date,y\n2024-01-01,1\n2024-01-02,x\n2024-01-03,3\n")
+    with pytest.raises(DataError, match=r"target 'y'.*line 3 \('x'\)"):
+        load_series(p)
