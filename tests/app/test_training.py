@@ -74,3 +74,18 @@ async def test_quit_while_training_stops_the_trainer(app):
         await pilot.press("ctrl+q")
         assert stop.is_set()  # the trainer was told to stop...
     assert done.wait(timeout=60)  # ...and its thread returned (not left running, textual #3966)
+
+
+@drive
+async def test_a_job_the_engine_refuses_is_a_notification(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(LabScreen(extra_spec={**SMALL, "length": 1}))  # too short a sequence
+        await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        panel = app.screen.query_one(TrainingPanel)
+        await wait_for(pilot, lambda: panel.worker.is_finished, what="the worker to fail")
+        await pilot.pause()
+        assert panel.worker.state == WorkerState.ERROR
+        assert any(m.startswith("Training failed") and "length" in m for m in notifications(app))
+        assert app.is_running
