@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tutor.messages import LessonCompleted
 from tutor.screens import learner
 from tutor.screens.forecast import ForecastScreen
 from tutor.screens.help import HelpScreen
@@ -76,6 +77,17 @@ class TutorApp(App[None]):
             self.notify(detail, title=f"Cannot open {lesson_id}", severity="error", timeout=10)
             return
         self.push_screen(LessonScreen(session, step_id))
+
+    def on_lesson_completed(self, event: LessonCompleted) -> None:
+        """Point the learner at the next lesson they have not finished."""
+        infos = self.lesson_infos()
+        ids = [i.id for i in infos]
+        later = infos[ids.index(event.lesson_id) + 1 :] if event.lesson_id in ids else infos
+        for info in later:
+            done, total = learner.progress(info.id, info.n_steps)
+            if done < total:
+                self.notify(f"Next up: {info.title} (escape, then pick it).", title="Next")
+                return
 
     # --- actions -------------------------------------------------------------------------
 

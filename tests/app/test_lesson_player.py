@@ -75,6 +75,8 @@ async def test_typing_every_right_answer_completes_lesson_one(app):
         assert "✓" in feedback(screen), feedback(screen)
         assert screen.complete
         assert "lesson complete" in str(screen.query_one("#step-title").render())
+        await pilot.pause()
+        assert any(m.startswith("Next up: ") for m in notifications(app))  # the next lesson
 
         await pilot.press("escape")  # home shows the lesson done
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
