@@ -166,6 +166,11 @@ def _ns(dates) -> np.ndarray:
     return pd.DatetimeIndex(dates).as_unit("ns").asi8
 
 
+def _describe(freq: str) -> str:
+    words = {"D": "daily", "h": "hourly", "MS": "monthly", "ME": "monthly", "B": "business-day"}
+    return words.get(freq, "weekly" if freq.startswith("W-") else freq)
+
+
 def infer_frequency(dates: pd.DatetimeIndex) -> str | None:
     """The pandas offset alias of the dates' grid (gaps allowed), or None when irregular."""
     if len(dates) < 3:
@@ -190,6 +195,11 @@ def infer_frequency(dates: pd.DatetimeIndex) -> str | None:
         guesses = ["YS", "YE"]
     elif days == 7:
         guesses = [f"W-{dates[0].day_name()[:3].upper()}"]
+    elif days == int(days) and days >= 1:
+        guesses = ["D" if days == 1 else f"{int(days)}D"]
+    elif step % pd.Timedelta(hours=1) == pd.Timedelta(0):
+        hours = int(step / pd.Timedelta(hours=1))
+        guesses = ["h" if hours == 1 else f"{hours}h"]
     else:
         guesses = [pd.tseries.frequencies.to_offset(step).freqstr]
     for g in guesses:
@@ -332,7 +342,8 @@ def load_series(
             first_gaps = ", ".join(str(g.date() if g == g.normalize() else g) for g in gaps[:_SHOW])
             if fill is None:
                 raise DataError(
-                    f"{len(gaps)} date(s) missing from the regular {freq} frequency, first: "
+                    f"{len(gaps)} date(s) missing from the regular {_describe(freq)} "
+                    f"frequency, first: "
                     f"{first_gaps}. Fill them with --fill interpolate or --fill ffill"
                 )
             data = data.reindex(grid)

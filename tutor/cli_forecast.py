@@ -103,7 +103,8 @@ Examples:
     "--load",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Forecast with a saved checkpoint instead of training.",
+    help="Forecast with a saved checkpoint instead of training (its window, horizon, "
+    "strategy and columns apply).",
 )
 @click.option(
     "--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True

@@ -140,6 +140,8 @@ def test_missing_file_and_empty_file(tmp_path):
 def test_monthly_frequency_with_gap():
     dates = pd.date_range("2020-01-01", periods=24, freq="MS").delete(5)
     assert infer_frequency(dates) == "MS"
+    assert infer_frequency(pd.date_range("2024-01-01", periods=9, freq="D").delete(4)) == "D"
+    assert infer_frequency(pd.date_range("2024-01-01", periods=9, freq="h").delete(4)) == "h"
 
 
 def test_windows_match_a_python_loop():

@@ -104,6 +104,21 @@ def test_data_errors_exit_1_with_a_located_message(tmp_path):
     assert "Traceback" not in r.output
 
 
+def test_gaps_reported_then_filled(tmp_path):
+    csv = series_csv(tmp_path)
+    lines = csv.read_text().splitlines()
+    csv.write_text("\n".join(lines[:40] + lines[43:]) + "\n")  # 2024-02-09 .. 02-11 missing
+    r = run(str(csv), *TINY)
+    assert (
+        r.exit_code == 1
+        and "3 date(s) missing" in r.stderr
+        and "daily frequency, first: 2024-02-09" in r.stderr
+    )
+    r = run(str(csv), *TINY, "--fill", "interpolate", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert any("filled 3 missing date" in w for w in json.loads(r.stdout)["warnings"])
+
+
 def test_checkpoint_round_trip_through_the_cli(tmp_path):
     csv, ckpt = series_csv(tmp_path), tmp_path / "m.ckpt"
     a = run(str(csv), *TINY, "--strategy", "seq2seq", "--save", str(ckpt), "--format", "json")
