@@ -249,6 +249,17 @@ def _table(result, config) -> str:
             for (n, _), w in zip(names, widths, strict=True)
         ]
         lines.append(f"{title:<6}  " + "  ".join(cells))
+    if len(result.targets) > 1:
+        lines.append("")
+        lines.append("Per target (MAE / RMSE)")
+        tw = max(len(t) for t in result.targets) + 1
+        for t in result.targets:
+            per = result.metrics_by_target[t]
+            cells = [
+                f"{_num(per[n]['mae'])} / {_num(per[n]['rmse'])}".rjust(w)
+                for (n, _), w in zip(names, widths, strict=True)
+            ]
+            lines.append(f"{t + ':':<{tw}} " + "  ".join(cells))
     lines.append("")
     lines.append(f"Forecast: the {len(result.forecast)} steps after the data")
     frame = _forecast_frame(result)

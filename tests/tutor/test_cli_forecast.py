@@ -167,3 +167,15 @@ def test_import_does_not_import_torch():
     code = "import sys, tutor.cli_forecast; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_two_targets_get_a_per_target_block(tmp_path):
+    csv = series_csv(tmp_path)
+    lines = csv.read_text().splitlines()
+    csv.write_text(
+        "\n".join([lines[0] + ",z"] + [f"{ln},{k % 5}.5" for k, ln in enumerate(lines[1:])]) + "\n"
+    )
+    r = run(str(csv), *TINY, "--target", "y", "--target", "z")
+    assert r.exit_code == 0, r.output
+    assert "Per target" in r.stdout and "\ny:" in r.stdout and "\nz:" in r.stdout
+    assert len(r.stdout.splitlines()[-1].split()) == 3  # date, y, z
