@@ -44,6 +44,7 @@ class LossPanel(Vertical):
         self.train: list[float] = []
         self.val: list[float] = []
         self.border_title = run.upper()
+        self.status = "waiting"
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -52,25 +53,35 @@ class LossPanel(Vertical):
         with Horizontal(classes="row"):
             yield Label("val\n—", id="val-label")
             yield Sparkline([], id="val-line")
-        yield Label("waiting", id="status", classes="status")
+        yield Label(self.status, id="status", classes="status")
+
+    def on_mount(self) -> None:
+        # a fast job can report before the panel's children exist: show what came meanwhile
+        self._draw()
+        self._set_status(self.status)
 
     def reset(self) -> None:
         self.train.clear()
         self.val.clear()
         self._draw()
-        self.query_one("#status", Label).update("waiting")
+        self._set_status("waiting")
+
+    def _set_status(self, text: str) -> None:
+        self.status = text
+        for label in self.query("#status").results(Label):
+            label.update(text)
 
     def add_epoch(self, event: EpochProgress) -> None:
         self.train.extend(float(v) for v in event.train_losses)
         self.val.extend(float(v) for v in event.val_losses)
         del self.train[:-MAX_POINTS], self.val[:-MAX_POINTS]
         self._draw()
-        self.query_one("#status", Label).update(
+        self._set_status(
             f"epoch {event.epoch}/{event.epochs} · lr {event.lr:.2g} · eta {fmt_seconds(event.eta)}"
         )
 
     def add_batch(self, event: BatchProgress) -> None:
-        self.query_one("#status", Label).update(
+        self._set_status(
             f"epoch {event.epoch} · batch {event.batch}/{event.n_batches} · "
             f"loss {fmt_loss(event.loss)}"
         )
@@ -78,9 +89,11 @@ class LossPanel(Vertical):
     def finish(self, event: RunFinished) -> None:
         reason = event.reason.replace("_", " ")
         best = "" if event.best_val_loss is None else f" · best val {fmt_loss(event.best_val_loss)}"
-        self.query_one("#status", Label).update(f"{reason} · {event.epochs_run} epochs{best}")
+        self._set_status(f"{reason} · {event.epochs_run} epochs{best}")
 
     def _draw(self) -> None:
+        if not self.query("#train-line"):
+            return  # not composed yet; on_mount draws
         self.query_one("#train-line", Sparkline).data = list(self.train)
         self.query_one("#val-line", Sparkline).data = list(self.val)
         self.query_one("#train-label", Label).update(
