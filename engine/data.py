@@ -34,6 +34,9 @@ class SeriesData:
     warnings: list[str] = field(default_factory=list)
     date_column: str = "date"
     source: str = "data"
+    # rows after an `end` cut-off: not trained or scored on, but they can supply known-future
+    # covariates (tomorrow's day type) for the forecast after the cut-off
+    beyond: pd.DataFrame | None = None
 
     @property
     def dates(self) -> pd.DatetimeIndex:

@@ -82,6 +82,8 @@ class ForecastConfig:
     device: str = "cpu"
     test_size: int | None = None  # last rows held out; default max(2*horizon, 10% of rows)
     test_start: str | None = None  # or: hold out from this date on
+    start: str | None = None  # use the data from this date on
+    end: str | None = None  # use the data up to this date; later rows only supply covariates
     scaling: str = "standard"  # standard | minmax
     season: int | None = None  # seasonal naive period; None: from the frequency
     save: str | os.PathLike | None = None  # write a checkpoint here after training
@@ -201,7 +203,36 @@ def default_covariates(config: ForecastConfig) -> list[str]:
 
 
 def load_data(config: ForecastConfig) -> SeriesData:
-    """The configured series: a CSV/DataFrame, or a built-in data set."""
+    """The configured series (a CSV/DataFrame, or a built-in data set), cut at `end`."""
+    series = _load_all(config)
+    first, last = _date(config.start, "start"), _date(config.end, "end")
+    frame = series.frame
+    if first is None and last is None:
+        return series
+    keep = np.ones(len(frame), dtype=bool)
+    if first is not None:
+        keep &= frame.index >= first
+    if last is not None:
+        keep &= frame.index <= last
+    kept = frame.loc[keep]
+    if kept.empty:
+        bounds = (("on or after", first), ("on or before", last))
+        span = " and ".join(f"{what} {when.date()}" for what, when in bounds if when is not None)
+        raise DataError(f"no rows dated {span}; check --start and --end")
+    beyond = None if last is None else frame.loc[frame.index > last]
+    return dataclasses.replace(series, frame=kept, beyond=beyond)
+
+
+def _date(text: str | None, what: str) -> pd.Timestamp | None:
+    if text is None:
+        return None
+    try:
+        return pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise DataError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _load_all(config: ForecastConfig) -> SeriesData:
     covariates = default_covariates(config)
     if config.data is not None:
         return load_series(
@@ -281,8 +312,11 @@ def future_covariates(
         return None
     frame = pd.DataFrame(index=dates)
     if spec.columns:
+        beyond = prep.series.beyond
         if config.future is not None:
             frame = load_future(config.future, dates, spec.columns)
+        elif beyond is not None and dates.isin(beyond.index).all():
+            frame = beyond.loc[dates, spec.columns]  # the rows after --end know these days
         elif config.data is None and config.dataset == "transit" and spec.columns == ["day_type"]:
             from engine import datasets  # the built-in series knows its own calendar
 

@@ -80,6 +80,14 @@ Examples:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--test-size", type=click.IntRange(min=1), default=None, help="Last N rows held out.")
 @click.option("--test-start", metavar="DATE", default=None, help="Hold out from this date on.")
+@click.option("--start", metavar="DATE", default=None, help="Use the data from DATE on only.")
+@click.option(
+    "--end",
+    metavar="DATE",
+    default=None,
+    help="Use the data up to DATE only (e.g. before a structural break); later rows can still "
+    "supply known-future covariates for the forecast.",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -125,7 +133,7 @@ Examples:
 def forecast(
     csv, date, targets, covariates, dataset, model, window, horizon, strategy, hidden, layers,
     dropout, bidirectional, epochs, batch_size, lr, optimizer, loss, patience, seed, test_size,
-    test_start, out, fmt, save, load, device, future, fill, quiet,
+    test_start, start, end, out, fmt, save, load, device, future, fill, quiet,
 ) -> None:  # fmt: skip
     """Train a model and forecast a time series; print holdout metrics and the forecast.
 
@@ -176,6 +184,8 @@ def forecast(
         device=device,
         test_size=test_size,
         test_start=test_start,
+        start=start,
+        end=end,
         save=save,
         load=load,
     )
