@@ -8,7 +8,9 @@ job spec to the caller).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,12 +129,15 @@ class LessonSession:
         text = self.step(step_id).explanation
         return self.render(step_id, text) if text else None
 
-    def job_spec(self, step_id: str) -> dict[str, Any]:
-        """The spec a run step hands to engine.jobs.run_job."""
+    def job_spec(self, step_id: str, answers: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The spec a run step hands to engine.jobs.run_job, with the learner's `ask` answers.
+
+        Raises LessonLookupError naming what is missing or wrong (a file that does not exist).
+        """
         step = self.step(step_id)
         if not isinstance(step, RunStep):
             raise LessonLookupError(f'step "{step_id}" is a {step.kind} step, not a run step')
-        return dict(step.job)
+        return {**step.job, **asked_values(step, answers or {})}
 
     # --- answers -------------------------------------------------------------------------
 
@@ -347,6 +352,32 @@ def _article(word: str) -> str:
 
 def _unevaluable(expected: np.ndarray, tol_text: str, message: str, col: int | None) -> CheckResult:
     return CheckResult(False, None, expected, message, None, tol_text, error=message, col=col)
+
+
+def pending_asks(step: Any, answers: Mapping[str, str]) -> list[Any]:
+    """The `ask` entries of a run step that the answers do not fill yet."""
+    return [ask for ask in getattr(step, "ask", []) if not str(answers.get(ask.key, "")).strip()]
+
+
+def asked_values(step: RunStep, answers: Mapping[str, str]) -> dict[str, Any]:
+    """The job values typed by the learner, checked: paths must exist, lists are split."""
+    missing = pending_asks(step, answers)
+    if missing:
+        wanted = "; ".join(f"{ask.key}: {ask.prompt}" for ask in missing)
+        raise LessonLookupError(f"step {step.id} needs {wanted}")
+    values: dict[str, Any] = {}
+    for ask in step.ask:
+        text = str(answers[ask.key]).strip()
+        if ask.kind == "path":
+            path = Path(text).expanduser()
+            if not path.is_file():
+                raise LessonLookupError(f"{ask.key}: no file at {path} ({ask.prompt.lower()})")
+            values[ask.key] = str(path)
+        elif ask.kind == "list":
+            values[ask.key] = [part.strip() for part in text.split(",") if part.strip()]
+        else:
+            values[ask.key] = text
+    return values
 
 
 def _message(exc: Exception) -> str:

@@ -176,11 +176,32 @@ class ExplanationStep(_StepBase):
     kind: Literal["explanation"]
 
 
+class Ask(_Strict):
+    """A job value the learner supplies when a run step starts, such as their data file."""
+
+    key: str = Field(pattern=IDENT, description="the job key the learner's answer fills")
+    prompt: str = Field(description="what to ask, e.g. 'Path to the CTA daily ridership CSV'")
+    kind: Literal["path", "text", "list"] = Field(
+        "text", description="path: an existing file; list: comma-separated values"
+    )
+
+
 class RunStep(_StepBase):
     """A training or evaluation job the engine runs (engine.jobs.run_job(spec, ...))."""
 
     kind: Literal["run"]
     job: dict[str, Any] = Field(description="spec for engine.jobs.run_job, e.g. {task: sine, ...}")
+    ask: list[Ask] = Field(
+        default_factory=list,
+        description="values the learner supplies before the job starts (a data file, a column)",
+    )
+
+    @model_validator(mode="after")
+    def _asks_fill_free_keys(self) -> RunStep:
+        for ask in self.ask:
+            if ask.key in self.job:
+                raise ValueError(f"`ask` key {ask.key!r} is also set in `job`; keep one")
+        return self
 
 
 Step = Annotated[

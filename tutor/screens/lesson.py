@@ -6,6 +6,7 @@ diagnoses, exact values); this screen only shows it and remembers the learner's 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,15 @@ from tutor.widgets.training_panel import TrainingPanel
 
 REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
 ANSWERED = ("numeric", "formula", "choice")
+
+
+def _asked_from(answer: str) -> dict[str, str]:
+    """A run step's saved answer: the JSON of the values it asked for, or nothing."""
+    try:
+        values = json.loads(answer) if answer.startswith("{") else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
 
 
 def wrong_feedback(result: Any) -> str:
@@ -74,6 +84,12 @@ class LessonScreen(Screen[None]):
         self.states = {step.id: StepState() for step in self.steps}
         done = learner.done_steps(self.lesson.id)
         saved = learner.answers(self.lesson.id)
+        # what run steps asked for (a data file's path), shared by the lesson's run steps and
+        # kept with a finished run step's answer, so the learner types it once
+        self.asked: dict[str, str] = {}
+        for step in self.steps:
+            if step.kind == "run":
+                self.asked |= _asked_from(saved.get(step.id, ""))
         for step in self.steps:
             state = self.states[step.id]
             state.done = step.id in done
@@ -152,6 +168,9 @@ class LessonScreen(Screen[None]):
             "explanation": "press enter to continue",
             "run": "press enter to start training (ctrl+x stops)",
         }.get(step.kind, "")
+        pending = self._pending_asks()
+        if pending:
+            answer.placeholder = f"{pending[0].prompt}, then enter"
         with answer.prevent(Input.Changed):
             answer.value = state.answer if step.kind in ANSWERED else ""
         if step.kind in ANSWERED and state.answer:
@@ -223,7 +242,7 @@ class LessonScreen(Screen[None]):
             self._mark_done("")
             self.action_next_step()
         elif kind == "run":
-            self.start_run()
+            self._answer_ask_or_run(event.value)
         else:
             self.check(event.value)
 
@@ -319,9 +338,30 @@ class LessonScreen(Screen[None]):
 
     # --- run steps -----------------------------------------------------------------------
 
+    def _pending_asks(self) -> list[Any]:
+        from tutor.lessons.runtime import pending_asks
+
+        return pending_asks(self.step, self.asked) if self.step.kind == "run" else []
+
+    def _answer_ask_or_run(self, text: str) -> None:
+        """Enter on a run step: fill what it asks for, one value at a time, then train."""
+        pending = self._pending_asks()
+        if pending and not text.strip():
+            self.notify(f"{pending[0].prompt} first.", severity="warning")
+            return
+        if pending:
+            self.asked[pending[0].key] = text.strip()
+            if len(pending) > 1:
+                self.show_step()
+                return
+        self.start_run()
+
     def start_run(self) -> None:
-        spec = self._safe(lambda: self.session.job_spec(self.step.id), None)
-        if spec is None:
+        spec = self._safe(lambda: self.session.job_spec(self.step.id, self.asked), None)
+        if spec is None:  # e.g. no file at that path: ask again
+            for ask in getattr(self.step, "ask", []):
+                self.asked.pop(ask.key, None)
+            self.show_step()
             return
         panel = self.query_one("#run-panel", TrainingPanel)
         if panel.start(spec) is not None:
@@ -341,5 +381,6 @@ class LessonScreen(Screen[None]):
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."
         else:
-            self._mark_done("")
+            asks = {a.key: self.asked[a.key] for a in step.ask if a.key in self.asked}
+            self._mark_done(json.dumps(asks) if asks else "")
         self.query_one("#feedback", Markdown).update(self.state.feedback)
