@@ -377,7 +377,8 @@ class LessonScreen(Screen[None]):
         step = self.step
         if step.kind != "run":
             return
-        self.state.feedback = event.summary or "Training finished."
+        # the summary is plain lines: keep them as lines in Markdown
+        self.state.feedback = "  \n".join((event.summary or "Training finished.").splitlines())
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."
         else:
