@@ -206,15 +206,10 @@ def load_data(config: ForecastConfig) -> SeriesData:
     """The configured series (a CSV/DataFrame, or a built-in data set), cut at `end`."""
     series = _load_all(config)
     first, last = _date(config.start, "start"), _date(config.end, "end")
-    frame = series.frame
     if first is None and last is None:
         return series
-    keep = np.ones(len(frame), dtype=bool)
-    if first is not None:
-        keep &= frame.index >= first
-    if last is not None:
-        keep &= frame.index <= last
-    kept = frame.loc[keep]
+    frame = series.frame  # sorted, unique dates: label slicing is inclusive at both ends
+    kept = frame.loc[first:last]
     if kept.empty:
         bounds = (("on or after", first), ("on or before", last))
         span = " and ".join(f"{what} {when.date()}" for what, when in bounds if when is not None)
@@ -262,10 +257,7 @@ def _split(config: ForecastConfig, dates: pd.DatetimeIndex) -> int:
     """How many leading rows are training rows."""
     n = len(dates)
     if config.test_start is not None:
-        try:
-            start = pd.Timestamp(config.test_start)
-        except ValueError:
-            raise DataError(f"test start {config.test_start!r} is not a date") from None
+        start = _date(config.test_start, "test start")
         n_train = int(np.searchsorted(dates.values, np.datetime64(start), side="left"))
         if n_train == 0 or n_train >= n:
             raise DataError(
