@@ -9,11 +9,12 @@ capped, so a hostile string gets a message, never execution and never a hang.
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from tutor.lessons.suggest import closest
 
 # Seed 000's bonus (y from the givens in one expression) is about 1,000 characters and 630 terms.
 MAX_SOURCE_CHARS = 2_000
@@ -356,8 +357,8 @@ def _op_text(op: ast.AST) -> str:
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
     candidates = list(candidates)
     same_but_case = [c for c in candidates if c.lower() == name.lower()]
-    close = same_but_case or difflib.get_close_matches(name, candidates, n=1, cutoff=0.7)
-    return f" (did you mean {close[0]}?)" if close else ""
+    match = same_but_case[0] if same_but_case else closest(name, candidates)
+    return f" (did you mean {match}?)" if match else ""
 
 
 # --- evaluation ------------------------------------------------------------------------------
