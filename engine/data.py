@@ -97,7 +97,8 @@ def _parse_dates(raw: pd.Series, col: str, rows: _Rows, warnings: list[str]) -> 
         alt = attempt(format="mixed")
         if alt is not None and (parsed is None or alt.isna().sum() < parsed.isna().sum()):
             parsed = alt
-    if parsed is None or getattr(parsed.dt, "tz", None) is not None or parsed.dtype == object:
+    # pandas < 3 returns object dtype (no .dt) for mixed offsets: test the dtype first
+    if parsed is None or parsed.dtype == object or getattr(parsed.dt, "tz", None) is not None:
         utc = attempt(utc=True)
         if utc is None or utc.isna().all():
             utc = attempt(utc=True, format="mixed")
