@@ -14,14 +14,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tutor import learner
+from tutor.commands import LessonCommands
+from tutor.dialogs.help import HelpScreen
 from tutor.messages import LessonCompleted
-from tutor.screens import learner
 from tutor.screens.forecast import ForecastScreen
-from tutor.screens.help import HelpScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lab import LabScreen
 from tutor.screens.lesson import LessonScreen
-from tutor.screens.palette import LessonCommands
 
 
 class TutorApp(App[None]):

@@ -73,19 +73,6 @@ class JobFinished(Message):
 
 
 @dataclass
-class ForecastProgress(Message):
-    """The forecast trainer finished an epoch."""
-
-    epoch: int
-    epochs: int
-    train_loss: float
-    val_loss: float | None
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, ForecastProgress)
-
-
-@dataclass
 class LessonCompleted(Message):
     """The learner answered the last step of a lesson."""
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import weakref
 
 import pytest
+from textual.notifications import Notify
 
 from tutor.app import TutorApp
+
+_seen: weakref.WeakKeyDictionary[TutorApp, list[str]] = weakref.WeakKeyDictionary()
 
 
 @pytest.fixture
@@ -15,8 +19,20 @@ def app() -> TutorApp:
     return TutorApp()
 
 
+def run(app: TutorApp, size: tuple[int, int] = (80, 24)):
+    """`app.run_test`, recording every notification the app shows (through a message hook)."""
+    seen = _seen.setdefault(app, [])
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            seen.append(message.notification.message)
+
+    return app.run_test(size=size, message_hook=hook)
+
+
 def notifications(app: TutorApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """The messages of the notifications shown so far by an app started with `run`."""
+    return list(_seen.get(app, []))
 
 
 def drive(test):

@@ -7,7 +7,7 @@ import csv
 from textual.widgets import DataTable, Input
 from textual.worker import WorkerState
 
-from tests.app.conftest import drive, notifications, wait_for
+from tests.app.conftest import drive, notifications, run, wait_for
 from tutor.screens.forecast import ForecastScreen
 
 TINY = {"hidden": 8, "window": 14, "horizon": 7}
@@ -27,7 +27,7 @@ async def run_forecast(app, pilot) -> ForecastScreen:
 
 @drive
 async def test_forecast_plots_holdout_and_compares_baselines(app, tmp_path):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await run_forecast(app, pilot)
         table = screen.query_one("#fc-metrics", DataTable)
         headings = [str(c.label) for c in table.columns.values()]
@@ -55,7 +55,7 @@ async def test_forecast_plots_holdout_and_compares_baselines(app, tmp_path):
 
 @drive
 async def test_export_before_running_says_what_to_do(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         app.push_screen(ForecastScreen(epochs=2, config=TINY))
         await wait_for(pilot, lambda: isinstance(app.screen, ForecastScreen), what="forecast")
         await pilot.press("ctrl+e")
@@ -65,7 +65,7 @@ async def test_export_before_running_says_what_to_do(app):
 
 @drive
 async def test_a_bad_config_is_a_notification(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         app.push_screen(ForecastScreen(epochs=2, config={**TINY, "window": -3}))
         await wait_for(pilot, lambda: isinstance(app.screen, ForecastScreen), what="forecast")
         screen = app.screen

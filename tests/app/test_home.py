@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from textual.widgets import Markdown, OptionList
 
-from tests.app.conftest import drive, notifications, wait_for
-from tutor.screens.help import HelpScreen
+from tests.app.conftest import drive, notifications, run, wait_for
+from tutor.dialogs.help import HelpScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lab import LabScreen
 
 
 @drive
 async def test_home_lists_lessons_grouped_with_progress(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         options = app.screen.query_one("#lessons", OptionList)
@@ -27,7 +27,7 @@ async def test_home_lists_lessons_grouped_with_progress(app):
 
 @drive
 async def test_help_opens_and_closes(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -36,7 +36,7 @@ async def test_help_opens_and_closes(app):
 
 @drive
 async def test_theme_toggles(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         dark = app.current_theme.dark
         await pilot.press("ctrl+t")
         assert app.current_theme.dark is not dark
@@ -46,7 +46,7 @@ async def test_theme_toggles(app):
 
 @drive
 async def test_unknown_lesson_is_a_notification_not_a_crash(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         app.open_lesson("no-such-lesson")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -55,7 +55,7 @@ async def test_unknown_lesson_is_a_notification_not_a_crash(app):
 
 @drive
 async def test_palette_reaches_the_lab_and_the_lessons(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         commands = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Resume", "Training lab", "Forecast", "Help", "Toggle light/dark"):
             assert title in commands
@@ -76,7 +76,16 @@ async def test_palette_reaches_the_lab_and_the_lessons(app):
 async def test_a_corrupt_progress_file_is_reported_and_set_aside(app, isolated_learner_data):
     isolated_learner_data.mkdir(parents=True, exist_ok=True)
     (isolated_learner_data / "progress.json").write_text("{ not json")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert any("could not be read" in m for m in notifications(app))
+        notes = notifications(app)
+        assert any("could not be read" in m for m in notes)
+    # the unreadable file was set aside, unchanged, under a name the notification gives
+    aside = [
+        p
+        for p in isolated_learner_data.iterdir()
+        if p.is_file() and p.name != "progress.json" and p.read_bytes() == b"{ not json"
+    ]
+    assert len(aside) == 1
+    assert any(aside[0].name in m for m in notes)

@@ -8,7 +8,7 @@ from textual import events
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.worker import WorkerState
 
-from tests.app.conftest import drive, notifications, wait_for
+from tests.app.conftest import drive, notifications, run, wait_for
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.cell_diagram import CellDiagram
@@ -57,7 +57,7 @@ def feedback(screen: LessonScreen) -> str:
 
 @drive
 async def test_typing_every_right_answer_completes_lesson_one(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await open_lesson(app, pilot)
         assert screen.step.id == "intro"
         await pilot.press("enter")  # explanation: read and go on
@@ -92,7 +92,7 @@ async def test_typing_every_right_answer_completes_lesson_one(app):
 
 @drive
 async def test_tanh_for_the_forget_gate_gets_the_diagnosis(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await open_lesson(app, pilot, "f0")
         assert screen.step.id == "f0"
         assert screen.query_one(CellDiagram).quantity == "f"
@@ -108,7 +108,7 @@ async def test_tanh_for_the_forget_gate_gets_the_diagnosis(app):
 
 @drive
 async def test_parse_error_points_at_the_column_and_hints_come_one_at_a_time(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await open_lesson(app, pilot, "f0")
         palette = [c.title for c in app.get_system_commands(screen)]
         assert {"Hint", "Reveal", "Next", "Back"} <= set(palette)  # lesson keys in the palette
@@ -125,7 +125,7 @@ async def test_parse_error_points_at_the_column_and_hints_come_one_at_a_time(app
 
 @drive
 async def test_reveal_needs_a_few_tries_and_answers_persist(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await open_lesson(app, pilot, "i0")
         await pilot.press("ctrl+r")
         assert "The answer" not in feedback(screen)
@@ -142,7 +142,7 @@ async def test_reveal_needs_a_few_tries_and_answers_persist(app):
     from tutor.app import TutorApp
 
     again = TutorApp()
-    async with again.run_test(size=(80, 24)) as pilot:
+    async with run(again) as pilot:
         screen = await open_lesson(again, pilot, "i0")
         assert screen.state.done
         assert screen.query_one("#answer", Input).value == "sigmoid(z0[0, 1])"
@@ -150,7 +150,7 @@ async def test_reveal_needs_a_few_tries_and_answers_persist(app):
 
 @drive
 async def test_a_run_step_trains_in_place_and_stops(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await open_lesson(app, pilot, "train_three", "vanishing-gradients")
         assert screen.step.kind == "run"
         assert not screen.query_one("#lesson-side").display  # the curves get the width
@@ -168,7 +168,7 @@ async def test_a_run_step_trains_in_place_and_stops(app):
 @drive
 async def test_a_broken_lesson_file_is_a_notification(app):
     broken = Path(__file__).parents[1] / "tutor" / "malformed_lessons" / "bad-kind.yaml"
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         app.open_lesson(str(broken))
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -177,14 +177,14 @@ async def test_a_broken_lesson_file_is_a_notification(app):
 
 @drive
 async def test_resume_opens_where_the_learner_left_off(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         screen = await open_lesson(app, pilot, "c1")
         assert screen.step.id == "c1"
 
     from tutor.app import TutorApp
 
     again = TutorApp()
-    async with again.run_test(size=(80, 24)) as pilot:
+    async with run(again) as pilot:
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(again.screen, LessonScreen), what="lesson")
         await pilot.pause()

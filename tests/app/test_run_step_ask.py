@@ -9,8 +9,8 @@ import pandas as pd
 from textual import events
 from textual.widgets import Input
 
-from tests.app.conftest import drive, notifications, wait_for
-from tutor.screens import learner
+from tests.app.conftest import drive, notifications, run, wait_for
+from tutor import learner
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.training_panel import TrainingPanel
 
@@ -52,7 +52,7 @@ async def submit(pilot, text: str) -> None:
 @drive
 async def test_the_path_is_asked_checked_and_remembered(app, tmp_path):
     lesson, csv = write_inputs(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         app.open_lesson(str(lesson))
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson")
         await pilot.pause()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Sparkline
 from textual.worker import WorkerState
 
-from tests.app.conftest import drive, notifications, wait_for
+from tests.app.conftest import drive, notifications, run, wait_for
 from tutor.screens.lab import LabScreen
 from tutor.widgets.loss_panel import LossPanel
 from tutor.widgets.training_panel import TrainingPanel
@@ -22,7 +22,7 @@ async def open_lab(app, pilot) -> LabScreen:
 
 @drive
 async def test_training_fills_the_sparklines_and_stop_cancels(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         lab = await open_lab(app, pilot)
         lab.query_one("#use-rnn").value = False
         lab.query_one("#use-gru").value = False
@@ -51,7 +51,7 @@ async def test_training_fills_the_sparklines_and_stop_cancels(app):
 
 @drive
 async def test_bad_hyperparameters_are_a_notification(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         lab = await open_lab(app, pilot)
         lab.query_one("#epochs", Input).value = "0"
         await pilot.press("ctrl+s")
@@ -62,7 +62,7 @@ async def test_bad_hyperparameters_are_a_notification(app):
 
 @drive
 async def test_quit_while_training_stops_the_trainer(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         lab = await open_lab(app, pilot)
         lab.query_one("#epochs", Input).value = "1000"
         lab.query_one("#use-rnn").value = False
@@ -70,7 +70,7 @@ async def test_quit_while_training_stops_the_trainer(app):
         panel = lab.query_one(TrainingPanel)
         line = panel.query_one("#run-lstm").query_one("#train-line", Sparkline)
         await wait_for(pilot, lambda: len(line.data or []) >= 1, what="a loss point")
-        stop, done = panel._stop, panel.thread_done
+        stop, done = panel.run.stop, panel.run.done
         await pilot.press("ctrl+q")
         assert stop.is_set()  # the trainer was told to stop...
     assert done.wait(timeout=60)  # ...and its thread returned (not left running, textual #3966)
@@ -78,7 +78,7 @@ async def test_quit_while_training_stops_the_trainer(app):
 
 @drive
 async def test_a_job_the_engine_refuses_is_a_notification(app):
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run(app) as pilot:
         app.push_screen(LabScreen(extra_spec={**SMALL, "length": 1}))  # too short a sequence
         await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
         await pilot.pause()

@@ -1,25 +1,26 @@
 """Forecast view: train on the built-in data, plot actual against predicted, compare baselines.
 
-The forecast itself is `engine.forecast.run_forecast`, run in a thread worker; this screen
+The forecast itself is `engine.forecast.run_forecast`, run by tutor.training; this screen
 plots its holdout, tabulates its metrics and writes its forecast to CSV on request.
 """
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
-from tutor.messages import ForecastProgress
+from tutor.messages import EpochProgress
+from tutor.training import TrainingRun, start_training
 
 DATASETS = [("transit (Chicago)", "transit"), ("sine wave", "sine")]
 MODELS = [("LSTM", "lstm"), ("GRU", "gru"), ("RNN", "rnn")]
@@ -83,8 +84,8 @@ class ForecastScreen(Screen[None]):
         self.result: Any = None
         self.target_index = 0
         self.plotted: tuple[str, int] | None = None  # (target, points) on the plot
-        self.worker: Worker | None = None
-        self._stop = threading.Event()
+        self.run: TrainingRun | None = None
+        self.job = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,13 +116,18 @@ class ForecastScreen(Screen[None]):
         self.title = "Forecast"
         self.query_one(PlotextPlot).plt.title("actual vs predicted (holdout)")
 
+    @property
+    def worker(self) -> Worker | None:
+        return self.run.worker if self.run else None
+
     def on_unmount(self) -> None:
-        self._stop.set()
+        if self.run is not None:
+            self.run.stop.set()
 
     # --- running -------------------------------------------------------------------------
 
     def action_run(self) -> None:
-        if self.worker is not None and self.worker.state == WorkerState.RUNNING:
+        if self.run is not None and self.run.running:
             self.notify("The forecast is already running.", severity="warning")
             return
         try:
@@ -132,58 +138,44 @@ class ForecastScreen(Screen[None]):
         if not 1 <= epochs <= 1000:
             self.notify("Use 1–1000 epochs.", severity="error")
             return
-        self._stop = threading.Event()
-        self.app_stop_events().add(self._stop)
         self.query_one("#fc-status", Label).update("training…")
         choices = {
             "dataset": self.query_one("#fc-dataset", Select).value,
             "model": self.query_one("#fc-model", Select).value,
             "epochs": epochs,
         }
-        self.worker = self._forecast({**self.config, **choices}, self._stop)
-
-    def app_stop_events(self) -> set[threading.Event]:
-        events = getattr(self.app, "stop_events", None)
-        return events if isinstance(events, set) else set()
+        self.job += 1
+        config = {**self.config, **choices}
+        self.run = start_training(
+            self, self.job, partial(self._forecast, config), self.app.stop_events, group="forecast"
+        )
 
     @on(Button.Pressed, "#fc-run")
     def _run_pressed(self) -> None:
         self.action_run()
 
-    @work(thread=True, exit_on_error=False, group="forecast")
-    def _forecast(self, config: dict[str, Any], stop: threading.Event) -> Any:
-        from engine.events import EpochEnd
-        from engine.forecast import run_forecast
-
-        worker = get_current_worker()
-
-        def on_event(event: object) -> None:
-            if isinstance(event, EpochEnd):
-                self.post_message(
-                    ForecastProgress(event.epoch, event.epochs, event.train_loss, event.val_loss)
-                )
-
-        def should_stop() -> bool:
-            return stop.is_set() or worker.is_cancelled
+    @staticmethod
+    def _forecast(config: dict[str, Any], on_event, should_stop) -> Any:
+        from engine.forecast import run_forecast  # heavy: the app starts without torch
 
         return run_forecast(config, on_event=on_event, should_stop=should_stop)
 
-    @on(ForecastProgress)
-    def _progress(self, event: ForecastProgress) -> None:
-        val = "" if event.val_loss is None else f", val {event.val_loss:.4g}"
+    @on(EpochProgress)
+    def _progress(self, event: EpochProgress) -> None:
+        if event.job != self.job or not event.train_losses:
+            return
+        val = f", val {event.val_losses[-1]:.4g}" if event.val_losses else ""
         self.query_one("#fc-status", Label).update(
-            f"epoch {event.epoch}/{event.epochs}: train {event.train_loss:.4g}{val}"
+            f"epoch {event.epoch}/{event.epochs}: train {event.train_losses[-1]:.4g}{val}"
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self.worker:
             return
         if event.state == WorkerState.ERROR:
-            self.app_stop_events().discard(self._stop)
             self.query_one("#fc-status", Label).update("failed")
             self.notify(f"Forecast failed: {event.worker.error}", severity="error", timeout=10)
         elif event.state == WorkerState.SUCCESS:
-            self.app_stop_events().discard(self._stop)
             self.show_result(event.worker.result)
 
     def show_result(self, result: Any) -> None:

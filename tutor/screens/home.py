@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList
 from textual.widgets.option_list import Option
 
-from tutor.screens import learner
+from tutor import learner
 
 SIDE_AND_MARGINS = 42  # summary panel (28), borders, padding, progress column, scrollbar
 GROUPS = (("by-hand", "By hand"), ("training", "Training"), ("forecasting", "Forecasting"))

@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static
 
+from tutor import learner
 from tutor.messages import JobFinished, LessonCompleted
-from tutor.screens import learner
 from tutor.widgets.cell_diagram import CellDiagram
 from tutor.widgets.givens_table import GivensTable
 from tutor.widgets.training_panel import TrainingPanel
