@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from engine.layouts import gru_layout, lstm_layout
+from engine.vocabulary import GATE_COUNT
 
 Array = np.ndarray
 
@@ -254,9 +255,6 @@ def gru_cell(
     return GRUTrace(z_r=z_r, z_z=z_z, z_n=z_n, r=r, z=z, n=n, h=h)
 
 
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}
-
-
 def param_count(
     kind: str,
     input_size: int,
@@ -266,7 +264,7 @@ def param_count(
     bias: bool = True,
 ) -> int:
     """Weights and biases of a stacked (bi)directional cell, counted as torch counts them."""
-    G, H, D = GATES[kind], hidden_size, 2 if bidirectional else 1
+    G, H, D = GATE_COUNT[kind], hidden_size, 2 if bidirectional else 1
     total = 0
     for layer in range(num_layers):
         I = input_size if layer == 0 else D * H

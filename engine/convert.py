@@ -23,12 +23,13 @@ import torch
 from torch import nn
 
 from engine.cells import CellParams, GRUParams, LSTMParams, RNNParams
-from engine.layouts import gru_layout, lstm_layout, reorder_blocks
+from engine.layouts import GRU_GATES, LSTM_GATES, gru_layout, lstm_layout, reorder_blocks
 from engine.sequence import Stack
+from engine.vocabulary import GATE_COUNT
 
 Array = np.ndarray
 _PARAMS = {"rnn": RNNParams, "lstm": LSTMParams, "gru": GRUParams}
-_TORCH_LAYOUT = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+_TORCH_LAYOUT = {"rnn": ("h",), "lstm": LSTM_GATES, "gru": GRU_GATES}
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 _CELLS = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
 
@@ -195,7 +196,7 @@ def cell_to_torch(
     """A torch nn.RNNCell / LSTMCell / GRUCell holding `params` (blocks in `layout` order)."""
     _layout(kind, layout)  # validates kind and layout
     q = relayout(params, kind, layout, "pytorch") if kind != "rnn" else params
-    G = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+    G = GATE_COUNT[kind]
     kwargs = dict(input_size=q.W_ih.shape[1], hidden_size=q.W_hh.shape[0] // G, bias=bias)
     if kind == "rnn":
         kwargs["nonlinearity"] = nonlinearity

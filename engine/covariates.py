@@ -151,9 +151,7 @@ def fit_covariates(
         else:
             spec.numeric.append(col)
     if spec.numeric:
-        spec.numeric_scaler = Scaler.fit(
-            frame[spec.numeric].to_numpy(float)[:n_train], scaling if scaling != "none" else "none"
-        )
+        spec.numeric_scaler = Scaler.fit(frame[spec.numeric].to_numpy(float)[:n_train], scaling)
     return spec
 
 

@@ -15,7 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FILLS = ("interpolate", "ffill")
+from engine.suggest import did_you_mean
+from engine.vocabulary import FILLS
+
+# CSV columns are often named with a letter or two, where one typo already scores below the
+# project's 0.7 ('yy' against 'y' scores 0.67), so column names are matched more loosely
+COLUMN_CUTOFF = 0.6
 _SHOW = 5  # how many offending rows a message lists
 
 
@@ -242,10 +247,7 @@ def load_series(
 
     def need(col: str, what: str, flag: str) -> None:
         if col not in df.columns:
-            import difflib
-
-            close = difflib.get_close_matches(col, df.columns, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(col, df.columns, COLUMN_CUTOFF)
             raise DataError(
                 f"{what} column {col!r} is not in {name}{hint}; columns: "
                 f"{', '.join(df.columns)}. Name it with {flag}"

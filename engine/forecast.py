@@ -37,11 +37,20 @@ from engine.covariates import (
 from engine.data import DataError, SeriesData, check_length, future_dates, load_future, load_series
 from engine.metrics import all_metrics
 from engine.scaling import Scaler
+from engine.vocabulary import (
+    DATASETS,
+    DEFAULT_DEVICE,
+    DEVICES,
+    FILLS,
+    LOSSES,
+    OPTIMIZERS,
+    SCALINGS,
+    STRATEGIES,
+    STRATEGY_HEADS,
+)
+from engine.vocabulary import MODEL_KINDS as MODELS
 from engine.windows import Windows, last_window, make_windows, origins_between
 
-STRATEGIES = ("direct", "recursive", "seq2seq")
-DATASETS = ("transit", "sine")
-MODELS = ("lstm", "gru", "rnn")
 FORMAT = "lstm-tutor-forecast"
 FORMAT_VERSION = 1
 
@@ -79,7 +88,7 @@ class ForecastConfig:
     grad_clip: float | None = 1.0
     val_fraction: float = 0.1
     seed: int = 0
-    device: str = "cpu"
+    device: str = DEFAULT_DEVICE
     test_size: int | None = None  # last rows held out; default max(2*horizon, 10% of rows)
     test_start: str | None = None  # or: hold out from this date on
     start: str | None = None  # use the data from this date on
@@ -108,15 +117,15 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
         "dataset": DATASETS,
         "model": MODELS,
         "strategy": STRATEGIES,
-        "optimizer": ("adam", "sgd"),
-        "loss": ("mse", "huber", "mae"),
-        "scaling": ("standard", "minmax"),
-        "device": ("auto", "cpu", "cuda", "mps"),
+        "optimizer": OPTIMIZERS,
+        "loss": LOSSES,
+        "scaling": SCALINGS,
+        "device": DEVICES,
     }
     for k, allowed in choices.items():
         if k in d and d[k] not in allowed:
             p.append(f"{k} must be one of {', '.join(allowed)}, not {d[k]!r}")
-    if d.get("fill") not in (None, "interpolate", "ffill"):
+    if d.get("fill") is not None and d["fill"] not in FILLS:
         p.append(f"fill must be interpolate or ffill, not {d['fill']!r}")
     for k in ("window", "horizon", "hidden", "layers", "epochs", "batch_size"):
         v = d.get(k, 1)
@@ -331,7 +340,7 @@ def future_covariates(
 def _model_config(config: ForecastConfig, prep: Prepared) -> dict:
     n_targets = prep.y.shape[1]
     fc = prep.spec.size
-    head = {"direct": "direct", "recursive": "one_step", "seq2seq": "seq2seq"}[config.strategy]
+    head = STRATEGY_HEADS[config.strategy]
     return {
         "kind": config.model,
         "input_size": n_targets + fc,

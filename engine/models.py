@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-KINDS = ("rnn", "lstm", "gru")
-HEADS = ("direct", "one_step", "seq2seq")
+from engine.vocabulary import HEADS
+from engine.vocabulary import MODEL_KINDS as KINDS
+
+__all__ = ["HEADS", "KINDS", "Forecaster", "ModelConfig", "build_model", "recursive_forecast"]
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-KINDS = ("standard", "minmax", "none")
+from engine.vocabulary import SCALER_KINDS as KINDS
 
 
 @dataclass

@@ -20,10 +20,10 @@ import numpy as np
 
 from engine.cells import CellParams, gru_cell, lstm_cell, rnn_cell
 from engine.layouts import gru_layout, lstm_layout
+from engine.vocabulary import GATE_COUNT
+from engine.vocabulary import MODEL_KINDS as KINDS
 
 Array = np.ndarray
-KINDS = ("rnn", "lstm", "gru")
-GATE_COUNT = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 @dataclass

@@ -24,10 +24,7 @@ import torch
 from torch import nn
 
 from engine.events import BatchEnd, EpochEnd, Event, TrainingDone
-
-OPTIMIZERS = ("adam", "sgd")
-LOSSES = ("mse", "huber", "mae")
-DEVICES = ("auto", "cpu", "cuda", "mps")
+from engine.vocabulary import DEFAULT_DEVICE, DEVICES, LOSSES, OPTIMIZERS
 
 
 @dataclass
@@ -49,7 +46,7 @@ class TrainConfig:
     min_lr: float = 1e-6
     grad_clip: float | None = None  # max global gradient norm (None: no clipping)
     seed: int = 0
-    device: str = "auto"  # auto | cpu | cuda | mps
+    device: str = DEFAULT_DEVICE  # auto | cpu | cuda | mps
     val_fraction: float = 0.0  # when no val set is given: hold out this last fraction of train
     shuffle: bool = True
     # torch intra-op threads during this fit (None: leave as is). 1 by default: small recurrent
@@ -90,7 +87,7 @@ class FitResult:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def resolve_device(name: str = "auto") -> torch.device:
+def resolve_device(name: str = DEFAULT_DEVICE) -> torch.device:
     """A torch device for `name`; a clear ValueError when that device is not available here."""
     if name == "auto":
         if torch.cuda.is_available():

@@ -12,6 +12,18 @@ from pathlib import Path
 
 import click
 
+from engine.vocabulary import (
+    DATASETS,
+    DEFAULT_DATASET,
+    DEFAULT_DEVICE,
+    DEVICES,
+    FILLS,
+    LOSSES,
+    MODEL_KINDS,
+    OPTIMIZERS,
+    STRATEGIES,
+)
+
 EPILOG = """\b
 Examples:
   lstm-tutor forecast                                  the built-in transit series
@@ -38,13 +50,11 @@ Examples:
 )
 @click.option(
     "--dataset",
-    type=click.Choice(["transit", "sine"]),
+    type=click.Choice(DATASETS),
     default=None,
     help="Built-in series when no CSV is given (default transit).",
 )
-@click.option(
-    "--model", type=click.Choice(["lstm", "gru", "rnn"]), default="lstm", show_default=True
-)
+@click.option("--model", type=click.Choice(MODEL_KINDS), default="lstm", show_default=True)
 @click.option(
     "--window", type=click.IntRange(min=1), default=28, show_default=True, help="Past steps seen."
 )
@@ -53,7 +63,7 @@ Examples:
 )
 @click.option(
     "--strategy",
-    type=click.Choice(["direct", "recursive", "seq2seq"]),
+    type=click.Choice(STRATEGIES),
     default="direct",
     show_default=True,
 )
@@ -66,10 +76,8 @@ Examples:
 @click.option("--epochs", type=click.IntRange(min=1), default=40, show_default=True)
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=5e-3, show_default=True)
-@click.option("--optimizer", type=click.Choice(["adam", "sgd"]), default="adam", show_default=True)
-@click.option(
-    "--loss", type=click.Choice(["mse", "huber", "mae"]), default="mse", show_default=True
-)
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
+@click.option("--loss", type=click.Choice(LOSSES), default="mse", show_default=True)
 @click.option(
     "--patience",
     type=click.IntRange(min=0),
@@ -114,9 +122,7 @@ Examples:
     help="Forecast with a saved checkpoint instead of training (its window, horizon, "
     "strategy and columns apply).",
 )
-@click.option(
-    "--device", type=click.Choice(["auto", "cpu", "cuda", "mps"]), default="auto", show_default=True
-)
+@click.option("--device", type=click.Choice(DEVICES), default=DEFAULT_DEVICE, show_default=True)
 @click.option(
     "--future",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -125,7 +131,7 @@ Examples:
 )
 @click.option(
     "--fill",
-    type=click.Choice(["interpolate", "ffill"]),
+    type=click.Choice(FILLS),
     default=None,
     help="Fill gaps and missing values.",
 )
@@ -160,7 +166,7 @@ def forecast(
 
     config = ForecastConfig(
         data=csv,
-        dataset=dataset or "transit",
+        dataset=dataset or DEFAULT_DATASET,
         date=date,
         targets=list(targets),
         covariates=list(covariates) if covariates else None,

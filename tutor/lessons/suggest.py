@@ -1,17 +1,15 @@
-"""Did-you-mean suggestions for misspelt keys and names."""
+"""Did-you-mean suggestions for misspelt keys and names, worded for lesson authors.
+
+The matching itself is engine.suggest's (one implementation, one cutoff for the project).
+"""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
-CUTOFF = 0.7  # at 0.6 suggestions turn silly (PITFALLS.md)
+from engine.suggest import CUTOFF, closest
 
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to `word`, when one is close enough to suggest."""
-    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=CUTOFF)
-    return matches[0] if matches else None
+__all__ = ["CUTOFF", "closest", "did_you_mean"]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

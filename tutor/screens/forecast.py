@@ -19,11 +19,12 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
+from engine.vocabulary import DATASET_TITLES, DATASETS, MODEL_KINDS
 from tutor.messages import EpochProgress
 from tutor.training import TrainingRun, start_training
 
-DATASETS = [("transit (Chicago)", "transit"), ("sine wave", "sine")]
-MODELS = [("LSTM", "lstm"), ("GRU", "gru"), ("RNN", "rnn")]
+DATASET_OPTIONS = [(DATASET_TITLES[name], name) for name in DATASETS]
+MODEL_OPTIONS = [(kind.upper(), kind) for kind in MODEL_KINDS]
 DEFAULT_EPOCHS = 5
 PLOT_POINTS = 56  # the tail of the holdout a terminal plot can show legibly
 
@@ -93,9 +94,11 @@ class ForecastScreen(Screen[None]):
         model = str(self.config.get("model", "lstm"))
         with Horizontal(id="forecast-controls", classes="form-row"):
             yield Label("data", classes="field-label")
-            yield Select(DATASETS, value=dataset, allow_blank=False, id="fc-dataset", compact=True)
+            yield Select(
+                DATASET_OPTIONS, value=dataset, allow_blank=False, id="fc-dataset", compact=True
+            )
             yield Label("model", classes="field-label")
-            yield Select(MODELS, value=model, allow_blank=False, id="fc-model", compact=True)
+            yield Select(MODEL_OPTIONS, value=model, allow_blank=False, id="fc-model", compact=True)
             yield Label("epochs", classes="field-label")
             yield Input(
                 str(self.epochs), id="fc-epochs", type="integer", classes="number", compact=True

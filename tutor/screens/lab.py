@@ -11,15 +11,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
 
+from engine.job_spec import LIMITS, LR_MAX
+from engine.vocabulary import JOB_TASK_TITLES, MODEL_KINDS
 from tutor.messages import JobFinished
 from tutor.widgets.training_panel import TrainingPanel
 
-TASKS = [
-    ("max–min, sequences of 60 (seed 004)", "maxmin"),
-    ("sine wave, window 40 (seed 003)", "sine"),
-    ("LSTM forget-gate bias 0 vs 1 (seed 004)", "forget_bias"),
-]
-MODELS = ("rnn", "lstm", "gru")
+TASKS = [(title, task) for task, title in JOB_TASK_TITLES.items()]
 
 
 class LabScreen(Screen[None]):
@@ -37,7 +34,7 @@ class LabScreen(Screen[None]):
         """`defaults` fill the form; `extra_spec` adds job keys the form does not show."""
         super().__init__()
         self.extra_spec = dict(extra_spec or {})
-        self.defaults = {"task": "maxmin", "models": list(MODELS), "hidden": 20, "epochs": 10}
+        self.defaults = {"task": "maxmin", "models": list(MODEL_KINDS), "hidden": 20, "epochs": 10}
         self.defaults["lr"] = 0.01
         self.defaults.update(defaults or {})
 
@@ -50,7 +47,7 @@ class LabScreen(Screen[None]):
                 yield Select(TASKS, value=d["task"], allow_blank=False, id="task", compact=True)
             with Horizontal(id="lab-models", classes="form-row"):
                 yield Label("models", classes="field-label")
-                for model in MODELS:
+                for model in MODEL_KINDS:
                     yield Checkbox(
                         model.upper(), value=model in d["models"], id=f"use-{model}", compact=True
                     )
@@ -77,7 +74,7 @@ class LabScreen(Screen[None]):
         self.query_one(TrainingPanel).show_models(self.chosen_models())
 
     def chosen_models(self) -> list[str]:
-        return [m for m in MODELS if self.query_one(f"#use-{m}", Checkbox).value]
+        return [m for m in MODEL_KINDS if self.query_one(f"#use-{m}", Checkbox).value]
 
     @on(Checkbox.Changed)
     def _models_changed(self) -> None:
@@ -98,8 +95,12 @@ class LabScreen(Screen[None]):
         except ValueError:
             self.notify("hidden and epochs must be whole numbers, lr a number.", severity="error")
             return None
-        if not (1 <= hidden <= 512 and 1 <= epochs <= 1000 and 0 < lr <= 10):
-            self.notify("Use 1–512 hidden units, 1–1000 epochs, 0 < lr ≤ 10.", severity="error")
+        (h_lo, h_hi), (e_lo, e_hi) = LIMITS["hidden"], LIMITS["epochs"]
+        if not (h_lo <= hidden <= h_hi and e_lo <= epochs <= e_hi and 0 < lr <= LR_MAX):
+            self.notify(
+                f"Use {h_lo}–{h_hi} hidden units, {e_lo}–{e_hi} epochs, 0 < lr ≤ {LR_MAX}.",
+                severity="error",
+            )
             return None
         task = self.query_one("#task", Select).value
         spec = {"task": task, "models": models, "hidden": hidden, "epochs": epochs, "lr": lr}

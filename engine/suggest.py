@@ -1,0 +1,20 @@
+"""Did-you-mean suggestions for misspelt names: one implementation, one default cutoff."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+CUTOFF = 0.7  # at difflib's default 0.6 suggestions turn silly (PITFALLS.md)
+
+
+def closest(word: object, choices: Iterable[object], cutoff: float = CUTOFF) -> str | None:
+    """The choice closest to `word`, when one is close enough to suggest."""
+    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: object, choices: Iterable[object], cutoff: float = CUTOFF) -> str:
+    """The text ` (did you mean 'x'?)` when a close match exists, else an empty string."""
+    match = closest(word, choices, cutoff)
+    return f" (did you mean {match!r}?)" if match else ""
