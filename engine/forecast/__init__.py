@@ -1,0 +1,52 @@
+"""The forecasting pipeline: data -> windows -> model -> holdout metrics and the next steps.
+
+UI-free: the CLI, the app's forecast view and the lessons' run steps all call `run_forecast`
+and listen to the trainer's events. Every number in a result is in the data's own units (the
+scalers, fitted on the training part only, are inverted before anything is reported).
+
+One module per stage:
+    config       ForecastConfig, validate_config, ForecastError
+    builtin      what the built-in data sets (transit, sine) imply, in one place
+    prepare      load and cut the series, split, scale, encode covariates (also after the end)
+    strategies   the network per strategy (direct, recursive, seq2seq), training, predictions
+    scoring      holdout metrics beside the naive baselines
+    persistence  checkpoint metadata, save, load
+    result       ForecastResult and its JSON shape
+    run          run_forecast, forecast_from_checkpoint
+Known-future covariates (day type, numeric columns, calendar features) describe the step they sit
+on: a window's inputs carry each past day's covariates, and the covariates of the days being
+forecast go to the model as x_future.
+"""
+
+from engine.forecast.builtin import default_covariates
+from engine.forecast.config import (
+    DATASETS,
+    MODELS,
+    STRATEGIES,
+    ForecastConfig,
+    ForecastError,
+    validate_config,
+)
+from engine.forecast.persistence import FORMAT, FORMAT_VERSION
+from engine.forecast.prepare import Prepared, future_covariates, load_data, prepare
+from engine.forecast.result import ForecastResult
+from engine.forecast.run import forecast_from_checkpoint, run_forecast
+
+__all__ = [
+    "DATASETS",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MODELS",
+    "STRATEGIES",
+    "ForecastConfig",
+    "ForecastError",
+    "ForecastResult",
+    "Prepared",
+    "default_covariates",
+    "forecast_from_checkpoint",
+    "future_covariates",
+    "load_data",
+    "prepare",
+    "run_forecast",
+    "validate_config",
+]

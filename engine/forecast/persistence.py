@@ -1,0 +1,89 @@
+"""Forecast checkpoints: the metadata a saved model needs, saving it, and loading it back."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+
+from engine.forecast.config import ForecastConfig, ForecastError
+from engine.forecast.prepare import Prepared
+from engine.forecast.result import iso
+
+FORMAT = "lstm-tutor-forecast"
+FORMAT_VERSION = 1
+
+
+def metadata(config: ForecastConfig, prep: Prepared, model_cfg: dict) -> dict[str, Any]:
+    """Everything needed to forecast again with the model: columns, scalers, window, ..."""
+    import numpy
+    import torch
+
+    s = prep.series
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "model_config": model_cfg,
+        "strategy": config.strategy,
+        "window": config.window,
+        "horizon": config.horizon,
+        "targets": list(s.targets),
+        "covariates": list(s.covariates),
+        "covariate_spec": prep.spec.to_dict(),
+        "target_scaler": prep.target_scaler.to_dict(),
+        "scaling": config.scaling,
+        "calendar": config.calendar,
+        "freq": s.freq,
+        "date_column": s.date_column,
+        "season": prep.season,
+        "last_date": iso(s.dates[-1]),
+        "versions": {
+            "torch": torch.__version__,
+            "numpy": numpy.__version__,
+            "pandas": pd.__version__,
+        },
+    }
+
+
+def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]:
+    """The model and metadata from config.load, and the config updated to match the checkpoint."""
+    from engine import checkpoint as ckpt  # torch: imported only when a checkpoint is used
+
+    try:
+        model, meta = ckpt.load(config.load)
+    except ckpt.CheckpointError as e:
+        raise ForecastError(str(e)) from None
+    except (OSError, KeyError) as e:
+        raise ForecastError(f"cannot load checkpoint {config.load}: {e}") from None
+    if meta.get("format") != FORMAT:
+        raise ForecastError(
+            f"{config.load} is not a forecast checkpoint (format {meta.get('format')!r}); "
+            "save one with --save"
+        )
+    updates = {
+        "strategy": meta["strategy"],
+        "window": int(meta["window"]),
+        "horizon": int(meta["horizon"]),
+        "targets": list(meta["targets"]),
+        "covariates": list(meta["covariates"]),
+        "scaling": meta["scaling"],
+        "calendar": bool(meta["calendar"]),
+        "model": meta["model_config"]["kind"],
+        "season": int(meta["season"]),
+    }
+    if config.data is not None and config.date is None:
+        updates["date"] = meta.get("date_column")
+    return dataclasses.replace(config, **updates), model, meta
+
+
+def save(path, model, meta) -> None:
+    """Write the checkpoint (atomically); ForecastError with the reason when it cannot be."""
+    from engine import checkpoint as ckpt
+
+    try:
+        ckpt.save(path, model, meta)
+    except ckpt.CheckpointError as e:
+        raise ForecastError(str(e)) from None
+    except OSError as e:
+        raise ForecastError(f"cannot write checkpoint {path}: {e.strerror or e}") from None
