@@ -7,10 +7,7 @@ right answer, or a step that accepts an unsolved answer (0, or a name copied fro
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from engine.job_spec import validate_spec
 from tutor.lessons import display
 from tutor.lessons.checking import clearly_different, close
 from tutor.lessons.loading import read_lesson
@@ -56,7 +54,7 @@ def validate_file(path: Path, known_ids: set[str]) -> list[Problem]:
 
 
 def check_jobs(checkers: list[LessonChecker]) -> None:
-    """Run steps of all files at once: their validator costs one child process in total."""
+    """Check the job spec of every run step in `checkers` against the engine's schema."""
     runs = [
         (checker, index, step)
         for checker in checkers
@@ -301,42 +299,8 @@ class LessonChecker:
 
 
 def job_problems(specs: list[dict[str, Any]]) -> list[list[str]]:
-    """Problems of each run step's job spec, from engine.jobs.validate_spec.
-
-    engine.jobs imports torch, which `lstm-tutor lessons` must never load: its validator runs
-    in a child process (once per file, only for lessons with run steps). Without engine.jobs,
-    only the `task` key is checked.
-    """
-    if not specs:
-        return []
-    code = (
-        "import json, sys\n"
-        "from engine.jobs import validate_spec\n"
-        "specs = json.load(sys.stdin)\n"
-        "print(json.dumps([[str(m) for m in validate_spec(s)] for s in specs]))\n"
-    )
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            input=json.dumps(specs, default=str),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=str(Path(__file__).resolve().parents[2]),
-        )
-        if out.returncode == 0:
-            return [list(p) for p in json.loads(out.stdout.strip().splitlines()[-1])]
-    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-        pass
-    return [_basic_job_problems(spec) for spec in specs]
-
-
-def _basic_job_problems(spec: dict[str, Any]) -> list[str]:
-    if "task" not in spec:
-        return ["a job needs a `task:` (for example maxmin, sine or forecast)"]
-    if not isinstance(spec["task"], str):
-        return ["`task:` must be a name such as maxmin, sine or forecast"]
-    return []
+    """Problems of each run step's job spec, from engine.job_spec (which loads no torch)."""
+    return [validate_spec(spec) for spec in specs]
 
 
 def _has_random(lesson: Lesson) -> bool:
