@@ -20,10 +20,51 @@ Examples:
 """
 
 
-@click.group(invoke_without_command=True, epilog=EPILOG)
+class _ReportingGroup(click.Group):
+    """Every error ends as one message and exit 1, never a traceback (unless --debug).
+
+    Errors the engine raises for bad input (ValueError and its DataError, ForecastError,
+    CheckpointError; FloatingPointError; OSError; ProgressError) are the user's to fix: their
+    message is shown as is. Anything else is a bug: one line naming it, and how to see more.
+    """
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - turned into a message below
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(describe_error(exc)) from None
+
+
+def describe_error(exc: BaseException) -> str:
+    """One message for an exception that reached the command line."""
+    from tutor.lessons.progress import ProgressError
+
+    text = (str(exc).strip() or type(exc).__name__).replace("\r", " ")
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to be read (rerun with --debug for details)"
+    if isinstance(exc, MemoryError):
+        return "not enough memory for this input or these sizes; make them smaller"
+    if isinstance(exc, ValueError | ArithmeticError | ProgressError):
+        return text
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return f"{where}{exc.strerror or text}"
+    first = text.splitlines()[0][:300]
+    return (
+        f"unexpected error ({type(exc).__name__}: {first}); "
+        "rerun with --debug for the traceback and report it"
+    )
+
+
+@click.group(cls=_ReportingGroup, invoke_without_command=True, epilog=EPILOG)
 @click.version_option(__version__, prog_name="lstm-tutor")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something goes wrong.")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, debug: bool) -> None:
     """Learn LSTM and GRU networks step by step, train them, and forecast time series.
 
     With no command, opens the interactive app.

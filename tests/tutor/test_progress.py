@@ -1,6 +1,11 @@
-"""Learner progress: kept between runs, written atomically, never silently lost."""
+"""Learner progress: kept between runs, one transaction per change, never silently lost."""
 
+import contextlib
 import json
+import os
+import sqlite3
+import stat
+import subprocess
 
 import pytest
 
@@ -8,16 +13,17 @@ from tutor.lessons.progress import ProgressError, ProgressStore, default_path
 
 
 def test_progress_lives_in_the_data_dir_override(isolated_learner_data):
-    assert default_path() == isolated_learner_data / "progress.json"
+    assert default_path() == isolated_learner_data / "progress.db"
 
 
 def test_answers_attempts_and_solved_steps_survive_a_restart(tmp_path):
-    path = tmp_path / "progress.json"
+    path = tmp_path / "progress.db"
     store = ProgressStore(path)
     store.record("lesson-a", "f0", "tanh(z0[0, 0])", correct=False)
     store.record("lesson-a", "f0", "sigmoid(z0[0, 0])", correct=True)
     store.reveal_hint("lesson-a", "i0")
     store.set_position("lesson-a", "i0")
+    store.close()
 
     again = ProgressStore(path)
     assert again.completed_steps("lesson-a") == ["f0"]
@@ -29,14 +35,15 @@ def test_answers_attempts_and_solved_steps_survive_a_restart(tmp_path):
 
 
 def test_seed_is_stable_for_one_learner_and_differs_between_learners(tmp_path):
-    first = ProgressStore(tmp_path / "one" / "progress.json").seed
-    assert ProgressStore(tmp_path / "one" / "progress.json").seed == first
-    others = {ProgressStore(tmp_path / f"l{n}" / "progress.json").seed for n in range(5)}
+    first = ProgressStore(tmp_path / "one" / "progress.db").seed
+    assert ProgressStore(tmp_path / "one" / "progress.db").seed == first
+    others = {ProgressStore(tmp_path / f"l{n}" / "progress.db").seed for n in range(5)}
     assert len(others | {first}) > 1
 
 
 def test_resets_step_lesson_and_all(tmp_path):
-    store = ProgressStore(tmp_path / "p.json")
+    path = tmp_path / "p.db"
+    store = ProgressStore(path)
     seed = store.seed
     for step in ("a", "b"):
         store.record("one", step, "1", correct=True)
@@ -48,41 +55,76 @@ def test_resets_step_lesson_and_all(tmp_path):
     store.reset_lesson("one")
     assert store.completed_steps("one") == [] and store.completed_steps("two") == ["a"]
     store.reset_all()
-    assert ProgressStore(tmp_path / "p.json").completed_steps("two") == []
-    assert ProgressStore(tmp_path / "p.json").seed == seed
+    assert ProgressStore(path).completed_steps("two") == []
+    assert ProgressStore(path).seed == seed
+
+
+# --- the old JSON file: migrated once, kept as a backup -------------------------------------
+
+
+def _legacy_doc(seed=1234):
+    return {
+        "format": "lstm-tutor/progress",
+        "version": 1,
+        "seed": seed,
+        "last_lesson": "one",
+        "lessons": {
+            "one": {
+                "steps": {
+                    "f0": {"answer": "sigmoid(z)", "attempts": 3, "solved": True, "hints_seen": 1},
+                    "i0": {"answer": "0.5", "attempts": 1, "solved": False},
+                },
+                "current_step": "i0",
+                "completed": False,
+            }
+        },
+    }
+
+
+def test_an_old_json_progress_is_migrated_with_its_seed_and_kept_as_a_backup(tmp_path):
+    legacy = tmp_path / "progress.json"
+    content = json.dumps(_legacy_doc()).encode()
+    legacy.write_bytes(content)
+    store = ProgressStore(tmp_path / "progress.db")
+    assert store.seed == 1234
+    assert store.completed_steps("one") == ["f0"]
+    assert store.answers("one") == {"f0": "sigmoid(z)", "i0": "0.5"}
+    assert store.attempts("one", "f0") == 3 and store.hints_seen("one", "f0") == 1
+    assert store.last_position() == ("one", "i0")
+    assert store.problem is None and "progress.json.backup" in store.migrated
+    assert not legacy.exists()
+    assert (tmp_path / "progress.json.backup").read_bytes() == content
+    # a second start does not import again (the backup is not read back)
+    store.record("one", "i0", "0.6", correct=True)
+    assert ProgressStore(tmp_path / "progress.db").attempts("one", "i0") == 2
+
+
+def test_a_json_path_names_the_legacy_file_and_the_database_beside_it(tmp_path):
+    (tmp_path / "p.json").write_text(json.dumps(_legacy_doc(seed=77)))
+    store = ProgressStore(tmp_path / "p.json")
+    assert store.path == tmp_path / "p.db" and store.seed == 77
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"{not json", b'{"format": "someone-else", "lessons": []}', b"[1, 2, 3]", b"\xff\xfe\x00"],
+    [
+        b"{not json",
+        b'{"format": "someone-else", "lessons": []}',
+        b"[1, 2, 3]",
+        b"\xff\xfe\x00",
+        b"[" * 100_000,  # json recursion
+    ],
 )
-def test_a_corrupt_or_foreign_file_is_set_aside_not_overwritten(tmp_path, content):
+def test_a_corrupt_or_foreign_json_is_set_aside_not_overwritten(tmp_path, content):
     path = tmp_path / "progress.json"
     path.write_bytes(content)
-    store = ProgressStore(path)
+    store = ProgressStore(tmp_path / "progress.db")
     assert store.problem and "could not be read" in store.problem
     kept = list(tmp_path.glob("progress.json.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == content
     store.record("x", "y", "1", correct=True)
-    assert json.loads(path.read_text())["format"] == "lstm-tutor/progress"
+    assert ProgressStore(tmp_path / "progress.db").completed_steps("x") == ["y"]
     assert kept[0].read_bytes() == content
-
-
-def test_save_is_atomic_when_the_write_fails(tmp_path, monkeypatch):
-    path = tmp_path / "progress.json"
-    store = ProgressStore(path)
-    store.record("x", "a", "1", correct=True)
-    before = path.read_bytes()
-
-    def boom(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("tutor.lessons.progress.os.fsync", boom)
-    with pytest.raises(ProgressError, match="disk full"):
-        store.record("x", "b", "2", correct=True)
-    assert path.read_bytes() == before
-    assert ProgressStore(path).completed_steps("x") == ["a"]
-    assert not list(tmp_path.glob(".progress-*"))
 
 
 @pytest.mark.parametrize(
@@ -103,36 +145,90 @@ def test_foreign_future_or_misshapen_json_is_reported_and_kept(tmp_path, doc, wo
     path = tmp_path / "progress.json"
     content = json.dumps(doc).encode()
     path.write_bytes(content)
-    store = ProgressStore(path)
+    store = ProgressStore(tmp_path / "progress.db")
     assert store.problem and words in store.problem
     (kept,) = tmp_path.glob("progress.json.corrupt-*")
     assert kept.name in store.problem and kept.read_bytes() == content
-    assert not path.exists()  # nothing written until the learner does something
+    assert not path.exists()
+
+
+# --- a damaged database ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a database at all", b"SQLite format 3\x00" + b"\x00" * 84, os.urandom(4096)],
+)
+def test_a_damaged_database_is_set_aside_with_its_bytes_and_reported(tmp_path, content):
+    path = tmp_path / "progress.db"
+    path.write_bytes(content)
+    store = ProgressStore(path)
+    assert store.problem and "could not be read" in store.problem
+    (kept,) = tmp_path.glob("progress.db.corrupt-*")
+    assert kept.read_bytes() == content and kept.name in store.problem
+    store.record("x", "y", "1", correct=True)
+    assert ProgressStore(path).completed_steps("x") == ["y"]
+
+
+def test_a_truncated_database_is_set_aside(tmp_path):
+    path = tmp_path / "progress.db"
+    store = ProgressStore(path)
+    for n in range(300):
+        store.record("one", f"s{n}", "x" * 200, correct=True)
+    store.close()
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    again = ProgressStore(path)
+    assert again.problem and "could not be read" in again.problem
+    (kept,) = tmp_path.glob("progress.db.corrupt-*")
+    assert kept.read_bytes() == whole[: len(whole) // 2]
+
+
+def test_someone_elses_sqlite_database_is_set_aside(tmp_path):
+    path = tmp_path / "progress.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE photos (name TEXT)")
+    other.commit()
+    other.close()
+    store = ProgressStore(path)
+    assert "not an lstm-tutor progress database" in store.problem
+    assert len(list(tmp_path.glob("progress.db.corrupt-*"))) == 1
+
+
+def test_a_database_from_a_newer_version_is_set_aside(tmp_path):
+    path = tmp_path / "progress.db"
+    ProgressStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '7' WHERE key = 'version'")
+    db.commit()
+    db.close()
+    store = ProgressStore(path)
+    assert "newer lstm-tutor" in store.problem
 
 
 def test_two_bad_files_in_the_same_second_are_both_kept(tmp_path):
-    path = tmp_path / "progress.json"
+    path = tmp_path / "progress.db"
     for content in (b"first", b"second"):
         path.write_bytes(content)
-        ProgressStore(path)
-    kept = sorted(p.read_bytes() for p in tmp_path.glob("progress.json.corrupt-*"))
+        ProgressStore(path).close()
+    kept = sorted(p.read_bytes() for p in tmp_path.glob("progress.db.corrupt-*"))
     assert kept == [b"first", b"second"]
 
 
-def test_the_file_is_versioned_json_with_timestamps(tmp_path):
-    path = tmp_path / "progress.json"
-    store = ProgressStore(path)
+# --- behaviour -------------------------------------------------------------------------------
+
+
+def test_timestamps_are_kept(tmp_path):
+    store = ProgressStore(tmp_path / "p.db")
     store.record("one", "f0", "sigmoid(z0[0, 0])", correct=True)
     store.mark_complete("one")
-    doc = json.loads(path.read_text())
-    assert (doc["format"], doc["version"]) == ("lstm-tutor/progress", 1)
-    lesson = doc["lessons"]["one"]
-    assert lesson["completed"] and lesson["started_at"] and lesson["completed_at"]
-    assert lesson["steps"]["f0"]["solved_at"] == lesson["steps"]["f0"]["last_attempt_at"]
+    lesson = store.load().lessons["one"]
+    assert lesson.completed and lesson.started_at and lesson.completed_at
+    assert lesson.steps["f0"].solved_at == lesson.steps["f0"].last_attempt_at
 
 
 def test_a_solved_step_stays_solved_after_a_later_wrong_attempt(tmp_path):
-    store = ProgressStore(tmp_path / "p.json")
+    store = ProgressStore(tmp_path / "p.db")
     store.record("one", "f0", "right", correct=True)
     store.record("one", "f0", "wrong", correct=False)
     assert store.completed_steps("one") == ["f0"]
@@ -140,7 +236,7 @@ def test_a_solved_step_stays_solved_after_a_later_wrong_attempt(tmp_path):
 
 
 def test_load_sees_what_another_store_wrote(tmp_path):
-    path = tmp_path / "p.json"
+    path = tmp_path / "p.db"
     mine, theirs = ProgressStore(path), ProgressStore(path)
     theirs.record("one", "f0", "x", correct=True)
     assert mine.load().lessons["one"].steps["f0"].solved
@@ -154,11 +250,11 @@ def test_seed_follows_the_data_dir_override(tmp_path, monkeypatch):
         seeds.append(ProgressStore().seed_for("lstm-forward-pass"))
     assert seeds[0] == seeds[1]
     assert len(set(seeds[1:])) > 1
-    assert (tmp_path / "ada" / "progress.json").exists()
+    assert (tmp_path / "ada" / "progress.db").exists()
 
 
 def test_summary_counts_solved_steps(tmp_path):
-    store = ProgressStore(tmp_path / "p.json")
+    store = ProgressStore(tmp_path / "p.db")
     assert store.summary("one", 3) == "not started"
     store.record("one", "a", "1", correct=True)
     store.record("one", "b", "1", correct=False)
@@ -167,16 +263,27 @@ def test_summary_counts_solved_steps(tmp_path):
     assert store.summary("one", 3) == "complete"
 
 
-def test_an_unreadable_path_is_an_error_with_the_path(tmp_path):
-    folder = tmp_path / "progress.json"
+def test_a_folder_where_the_database_should_be_is_an_error_with_the_path(tmp_path):
+    folder = tmp_path / "progress.db"
     folder.mkdir()
-    with pytest.raises(ProgressError, match="progress.json"):
+    with pytest.raises(ProgressError, match="progress.db.*folder"):
         ProgressStore(folder)
+
+
+def test_a_named_pipe_is_refused_without_hanging(tmp_path):
+    path = tmp_path / "progress.db"
+    os.mkfifo(path)
+    with pytest.raises(ProgressError, match="not a regular file"):
+        ProgressStore(path)
+    os.unlink(path)
+    os.mkfifo(tmp_path / "progress.json")
+    with pytest.raises(ProgressError, match="not a regular file"):
+        ProgressStore(path)
 
 
 def test_two_stores_on_one_file_do_not_undo_each_other(tmp_path):
     """The app keeps a store open while the CLI records or resets through another."""
-    path = tmp_path / "p.json"
+    path = tmp_path / "p.db"
     app, cli = ProgressStore(path), ProgressStore(path)
     app.record("one", "f0", "a", correct=True)
     cli.record("one", "i0", "b", correct=True)
@@ -189,22 +296,67 @@ def test_two_stores_on_one_file_do_not_undo_each_other(tmp_path):
 
 
 def test_a_file_deleted_behind_the_store_counts_as_a_reset_that_keeps_the_seed(tmp_path):
-    path = tmp_path / "p.json"
+    path = tmp_path / "p.db"
     store = ProgressStore(path)
     store.record("one", "f0", "a", correct=True)
     seed = store.seed
-    path.unlink()
+    for extra in ("", "-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
     assert store.completed_steps("one") == []
     store.record("one", "i0", "b", correct=True)
     again = ProgressStore(path)
     assert again.completed_steps("one") == ["i0"] and again.seed == seed
 
 
-def test_an_unwritable_data_dir_still_gives_a_seed_and_says_why_it_will_not_stick(tmp_path):
+def test_leftover_temporary_files_of_the_json_store_are_cleaned(tmp_path):
+    (tmp_path / ".progress-abc123.tmp").write_text("half a file")
+    ProgressStore(tmp_path / "progress.db")
+    assert not list(tmp_path.glob(".progress-*.tmp"))
+
+
+def test_a_data_dir_that_is_a_file_is_an_error_not_a_new_seed(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data folder should be")
-    store = ProgressStore(blocker / "progress.json")
-    assert store.seed == store.seed_for("any")
-    assert "cannot save progress" in store.problem and "afresh" in store.problem
-    with pytest.raises(ProgressError, match="cannot save progress"):
-        store.record("one", "f0", "x", correct=True)
+    with pytest.raises(ProgressError, match="is a file, not a folder"):
+        ProgressStore(blocker / "progress.db")
+
+
+@contextlib.contextmanager
+def read_only(folder):
+    """A folder nobody can write in: chmod for users, the immutable flag for root (CI's
+    containers may lack it, then the test cannot be set up and is skipped)."""
+    if os.geteuid() != 0:
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        undo = ["chmod", "700", str(folder)]
+    else:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("cannot make a folder read-only for root here (no chattr)")
+        undo = ["chattr", "-i", str(folder)]
+    try:
+        yield folder
+    finally:
+        subprocess.run(undo, check=True)
+
+
+def test_a_read_only_folder_keeps_the_seed_and_refuses_changes(tmp_path):
+    folder = tmp_path / "data"
+    store = ProgressStore(folder / "progress.db")
+    seed = store.seed
+    store.record("one", "f0", "a", correct=True)
+    store.close()
+    with read_only(folder):
+        again = ProgressStore(folder / "progress.db")
+        assert again.seed == seed and again.completed_steps("one") == ["f0"]
+        assert "read-only" in again.problem
+        with pytest.raises(ProgressError, match="read-only"):
+            again.record("one", "i0", "b", correct=True)
+        again.close()
+
+
+def test_a_read_only_folder_without_progress_is_an_error_not_a_throwaway_seed(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with read_only(folder):
+        with pytest.raises(ProgressError, match="cannot open .*progress.db.*writable folder"):
+            ProgressStore(folder / "progress.db")

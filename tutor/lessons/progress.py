@@ -1,73 +1,99 @@
 """A learner's progress: answers, attempts, solved steps, hints seen, where they were, their seed.
 
-One JSON file under the platform's user data directory (`LSTM_TUTOR_DATA_DIR` overrides it), written
-atomically: a crash mid-write leaves the previous file intact. A file that is not ours or cannot be
-read is moved aside (never overwritten) and reported through `problem`.
+One SQLite database (standard library) under the platform's user data directory
+(`LSTM_TUTOR_DATA_DIR` overrides it). Why SQLite and not a JSON file rewritten whole: the app,
+the CLI beside it, or many visitors of one classroom server write at the same time, and a
+whole-file rewrite loses whatever another writer saved in between. Here every change is one
+transaction (WAL journal, a busy timeout so writers queue instead of failing), counters are
+incremented inside the database, and the learner's seed is drawn with insert-or-ignore, so
+simultaneous first launches agree on one seed.
+
+A database that is damaged or not ours is moved aside with its bytes kept and reported through
+`problem`; an old progress.json is migrated on first start and kept as progress.json.backup.
+Nothing is ever silently dropped: a store that cannot write raises ProgressError.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import tempfile
+import sqlite3
+import stat
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from tutor.lessons.progress_json import (
+    FORMAT,
+    VERSION,
+    LessonProgress,
+    ProgressFile,
+    StepProgress,
+    read_legacy,
+)
 
-FORMAT = "lstm-tutor/progress"
-VERSION = 1
+__all__ = [
+    "ENV_DIR",
+    "LessonProgress",
+    "ProgressError",
+    "ProgressFile",
+    "ProgressStore",
+    "StepProgress",
+    "default_path",
+]
+
 ENV_DIR = "LSTM_TUTOR_DATA_DIR"
+DB_NAME = "progress.db"
+LEGACY_NAME = "progress.json"
+BUSY_TIMEOUT_S = 30.0  # writers queue this long for the lock before giving up
+SEED_BOUND = 2**31  # seeds drawn for learners (numpy accepts any of them)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lessons (
+    lesson TEXT PRIMARY KEY,
+    current_step TEXT,
+    completed INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT,
+    updated_at TEXT,
+    completed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS steps (
+    lesson TEXT NOT NULL,
+    step TEXT NOT NULL,
+    answer TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    solved INTEGER NOT NULL DEFAULT 0,
+    hints_seen INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at TEXT,
+    solved_at TEXT,
+    PRIMARY KEY (lesson, step)
+);
+"""
+TABLES = {"meta", "lessons", "steps"}
+_MARKER_SQL = "SELECT key, value FROM meta WHERE key IN ('format', 'version')"
 
 
 class ProgressError(RuntimeError):
-    """Progress could not be read or written (the message says where and why)."""
+    """Progress could not be read or written (the message says where, why and what to do)."""
 
 
-# extra="forbid": a key we do not know means the file is not ours (or newer than us), and saving
-# would drop it; such a file is set aside rather than half-read.
-class StepProgress(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def data_dir() -> Path:
+    """LSTM_TUTOR_DATA_DIR, else the platform's user data directory."""
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
 
-    answer: str | None = None  # the last answer text
-    attempts: int = Field(default=0, ge=0)
-    solved: bool = False
-    hints_seen: int = Field(default=0, ge=0)
-    last_attempt_at: str | None = None  # UTC ISO timestamps
-    solved_at: str | None = None
-
-
-class LessonProgress(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    steps: dict[str, StepProgress] = Field(default_factory=dict)
-    current_step: str | None = None  # where to resume
-    completed: bool = False
-    started_at: str | None = None
-    updated_at: str | None = None
-    completed_at: str | None = None
-
-
-class ProgressFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    format: str = FORMAT
-    version: int = VERSION
-    seed: int = Field(default_factory=lambda: secrets.randbelow(2**31))
-    last_lesson: str | None = None
-    lessons: dict[str, LessonProgress] = Field(default_factory=dict)
+    return Path(user_data_dir("lstm-tutor", appauthor=False))
 
 
 def default_path() -> Path:
-    """progress.json in LSTM_TUTOR_DATA_DIR, else in the platform's user data directory."""
-    override = os.environ.get(ENV_DIR)
-    if override:
-        return Path(override) / "progress.json"
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("lstm-tutor", appauthor=False)) / "progress.json"
+    """progress.db in the data directory."""
+    return data_dir() / DB_NAME
 
 
 def _now() -> str:
@@ -75,228 +101,538 @@ def _now() -> str:
 
 
 class ProgressStore:
-    """Reads the learner's progress once, saves after every change."""
+    """The learner's progress database; every change is saved at once, in one transaction.
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        self.problem: str | None = None  # a message for the learner when the file was set aside
-        self._stamp: tuple[int, int] | None = None  # the file as we last read or wrote it
-        self.data = self._read()
+    `path` is the database file. A path ending in .json names an old progress file: the
+    database then lives beside it (same name, .db) and the JSON is migrated.
+    """
 
-    # --- reading and writing -------------------------------------------------------------
+    def __init__(self, path: Path | str | None = None) -> None:
+        path = Path(path) if path is not None else default_path()
+        if path.suffix == ".json":
+            self.path, self.legacy_path = path.with_suffix(".db"), path
+        else:
+            self.path, self.legacy_path = path, path.with_name(LEGACY_NAME)
+        self.problem: str | None = None  # a message for the learner (set aside, read-only)
+        self.read_only = False
+        self.migrated: str | None = None  # set when an old progress.json was imported
+        self._lock = threading.Lock()  # one connection, possibly used from worker threads
+        self._db: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the open database
+        self._seed: int | None = None
+        self._open()
 
-    def load(self) -> ProgressFile:
-        """Read the file again (another process may have written it); returns the data."""
-        self.data = self._read()
-        return self.data
+    # --- opening -------------------------------------------------------------------------
 
-    def _sync(self) -> ProgressFile:
-        """Pick up what another process (the CLI beside the app) wrote since we last looked."""
-        stamp = _stamp(self.path)
-        if stamp != self._stamp:
-            if stamp is None:  # deleted behind our back: a reset, but the learner's seed stays
-                self.data = ProgressFile(seed=self.data.seed)
-                self._stamp = None
-            else:
-                self.data = self._read()
-        return self.data
-
-    def _read(self) -> ProgressFile:
-        self._stamp = _stamp(self.path)  # before reading: a write in between is seen next time
-        if self._stamp is None:
-            return ProgressFile()
+    def _open(self, keep_seed: int | None = None) -> None:
+        folder = self.path.parent
+        _check_folder(folder)
+        _check_regular(self.path)
+        _clean_temporaries(folder)
+        legacy = self._legacy() if not self.path.exists() else None
         try:
-            raw = self.path.read_bytes()
+            self._connect()
+            self._initialise(legacy, keep_seed)
+        except _Damaged as damaged:
+            self._close()
+            self._set_aside(self.path, damaged.reason)
+            self._connect()
+            self._initialise(legacy, keep_seed)
+        if legacy is not None and self.legacy_path.exists():
+            self._keep_backup()
+
+    def _connect(self) -> None:
+        existed = self.path.exists()
+        db = None
+        try:
+            if not existed:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            try:
+                _check_readable(db)
+            except BaseException:
+                db.close()
+                raise
+            _retry_busy(lambda: db.execute("PRAGMA journal_mode = WAL").fetchone())
+            db.execute("PRAGMA synchronous = FULL")  # a committed attempt survives power loss
+        except _Damaged:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            if db is not None:
+                db.close()
+            if existed and _is_read_only(exc):
+                self._connect_read_only()
+                return
+            raise ProgressError(_cannot("open", self.path, exc)) from None
+        self._db = db
+        self._identity = _identity(self.path)
+
+    def _connect_read_only(self) -> None:
+        """A read-only folder or file: read the seed and answers, refuse every change."""
+        uri = self.path.resolve().as_uri()
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: WAL without a -shm
+            try:
+                db = sqlite3.connect(uri + query, uri=True, isolation_level=None)
+                _check_readable(db)
+                break
+            except sqlite3.Error as exc:
+                error = exc
+        else:
+            raise ProgressError(_cannot("read", self.path, error)) from None
+        self._db, self.read_only = db, True
+        self._identity = _identity(self.path)
+        self.problem = (
+            f"Your progress database {self.path} is read-only: your answers will not be saved. "
+            f"Make it writable, or set {ENV_DIR} to a writable folder."
+        )
+
+    def _initialise(self, legacy: ProgressFile | None, keep_seed: int | None) -> None:
+        """Create the tables and draw the seed once; check the marker of an existing database."""
+        db = self._db
+        assert db is not None
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not tables >= TABLES:
+            raise _Damaged("it is not an lstm-tutor progress database")
+        if tables:
+            marker = dict(
+                db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'version')")
+            )
+            if marker.get("format") != FORMAT:
+                raise _Damaged("it is not an lstm-tutor progress database (no format marker)")
+            version = marker.get("version", "")
+            if not version.isdigit() or not 1 <= int(version):
+                raise _Damaged(f"unknown format version {version!r}")
+            if int(version) > VERSION:
+                raise _Damaged(f"written by a newer lstm-tutor (format version {version})")
+        if self.read_only:
+            self._seed = self._read_seed()
+            return
+        seed = keep_seed if keep_seed is not None else (
+            legacy.seed if legacy is not None else secrets.randbelow(SEED_BOUND)
+        )  # fmt: skip
+        with self._write() as cur:  # not executescript: it would commit halfway
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    cur.execute(statement)
+            fresh = cur.execute("SELECT 1 FROM meta WHERE key = 'format'").fetchone() is None
+            cur.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+            cur.execute("INSERT OR IGNORE INTO meta VALUES ('version', ?)", (str(VERSION),))
+            # insert-or-ignore inside the transaction: of many first launches, the first wins
+            cur.execute("INSERT OR IGNORE INTO meta VALUES ('seed', ?)", (str(seed),))
+            if fresh and legacy is not None:
+                _import(cur, legacy)
+        self._seed = self._read_seed()
+
+    def _legacy(self) -> ProgressFile | None:
+        """The old JSON progress to migrate (None if absent); a damaged one is set aside."""
+        try:
+            return read_legacy(self.legacy_path)
+        except FileNotFoundError:
+            return None
+        except ValueError as exc:  # not JSON, not ours, misshapen: keep its bytes, start afresh
+            self._set_aside(self.legacy_path, _short(exc))
+            return None
         except OSError as exc:
-            raise ProgressError(f"cannot read progress file {self.path}: {exc}") from None
-        try:
-            return _parse(raw)
-        except (ValueError, ValidationError) as exc:  # JSONDecodeError/UnicodeError are ValueErrors
-            self._set_aside(exc)
-            return ProgressFile()
+            raise ProgressError(_cannot("read", self.legacy_path, exc)) from None
 
-    def _set_aside(self, exc: Exception) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
+    def _keep_backup(self) -> None:
+        backup = _free_name(self.legacy_path.with_name(self.legacy_path.name + ".backup"))
         try:
-            os.replace(self.path, aside)
+            os.replace(self.legacy_path, backup)
+        except OSError:  # migrated all the same; the JSON simply stays where it was
+            return
+        self.migrated = f"moved into {self.path.name}; the old file is kept as {backup.name}"
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        """Move a damaged file (and its journal) aside, bytes intact, and say so."""
+        aside = _free_name(path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"))
+        try:
+            os.replace(path, aside)
+            for suffix in ("-wal", "-journal"):
+                journal = path.with_name(path.name + suffix)
+                if journal.exists():
+                    os.replace(journal, aside.with_name(aside.name + suffix))
+            path.with_name(path.name + "-shm").unlink(missing_ok=True)  # an index, rebuilt
         except OSError as move_error:
             raise ProgressError(
-                f"progress file {self.path} is unreadable ({_short(exc)}) and could not be "
+                f"progress file {path} is unreadable ({reason}) and could not be "
                 f"moved aside: {move_error}"
             ) from None
         self.problem = (
-            f"Your progress file {self.path} could not be read ({_short(exc)}); it was kept as "
+            f"Your progress file {path} could not be read ({reason}); it was kept as "
             f"{aside.name} and a fresh one was started."
         )
 
-    def save(self) -> None:
-        """Write atomically: a temporary file in the same folder, fsync, then rename."""
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def close(self) -> None:
+        """Close the database (also done when the store is garbage-collected)."""
+        with self._lock:
+            self._close()
+
+    def __del__(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
-        except OSError as exc:
-            raise ProgressError(f"cannot save progress to {self.path}: {exc}") from None
+            self._close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    # --- transactions --------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        """The open database; reopened when the file was deleted or replaced behind us."""
+        if self._db is None or _identity(self.path) != self._identity:
+            # deleted: a reset by hand, but the learner keeps their seed (their numbers)
+            self._close()
+            self._open(keep_seed=self._seed)
+        assert self._db is not None
+        return self._db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """One IMMEDIATE transaction: the write lock is taken up front, so concurrent
+        read-modify-write sequences queue instead of interleaving."""
+        if self.read_only:
+            raise ProgressError(
+                f"cannot save progress to {self.path}: it is read-only "
+                f"(make it writable, or set {ENV_DIR} to a writable folder)"
+            )
+        db = self._db
+        assert db is not None
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(self.data.model_dump_json(indent=2))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise ProgressError(f"cannot save progress to {self.path}: {exc}") from None
-        _fsync_dir(self.path.parent)
-        self._stamp = _stamp(self.path)
+            cur = db.cursor()
+            _retry_busy(lambda: cur.execute("BEGIN IMMEDIATE"))
+            try:
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise ProgressError(_cannot("save progress to", self.path, exc)) from None
+
+    @contextmanager
+    def _changing(self) -> Iterator[sqlite3.Cursor]:
+        with self._lock:
+            self._conn()
+            with self._write() as cur:
+                yield cur
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._conn().execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise ProgressError(_cannot("read", self.path, exc)) from None
+
+    def _read_seed(self) -> int:
+        db = self._db
+        assert db is not None
+        row = db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise ProgressError(f"progress database {self.path} has no valid learner seed")
+        return int(row[0])
 
     # --- queries -------------------------------------------------------------------------
 
     @property
     def seed(self) -> int:
-        """The learner's randomization seed: drawn once, stable afterwards."""
-        self._sync()
-        if not self.path.exists():
-            try:
-                self.save()
-            except ProgressError as exc:  # a read-only home must not stop a lesson from opening
-                self.problem = f"{exc}; your numbers will be drawn afresh next time."
-        return self.data.seed
+        """The learner's randomization seed: drawn once, when the database is created."""
+        with self._lock:
+            self._conn()
+            return int(self._seed) if self._seed is not None else self._read_seed()
 
     def seed_for(self, lesson_id: str) -> int:
         """The seed a lesson draws its numbers from: the learner's own, the same for all lessons."""
         return self.seed
 
-    def lesson(self, lesson_id: str) -> LessonProgress:
-        return self._sync().lessons.setdefault(lesson_id, LessonProgress())
-
-    def completed_steps(self, lesson_id: str) -> list[str]:
-        steps = self._sync().lessons.get(lesson_id, LessonProgress()).steps
-        return [step_id for step_id, s in steps.items() if s.solved]
-
-    def answers(self, lesson_id: str) -> dict[str, str]:
-        steps = self._sync().lessons.get(lesson_id, LessonProgress()).steps
-        return {step_id: s.answer for step_id, s in steps.items() if s.answer is not None}
-
-    def attempts(self, lesson_id: str, step_id: str) -> int:
-        return self._step(lesson_id, step_id).attempts
-
-    def hints_seen(self, lesson_id: str, step_id: str) -> int:
-        return self._step(lesson_id, step_id).hints_seen
-
-    def _step(self, lesson_id: str, step_id: str) -> StepProgress:
-        return (
-            self._sync().lessons.get(lesson_id, LessonProgress()).steps.get(step_id, StepProgress())
+    def load(self) -> ProgressFile:
+        """Everything, as a snapshot (another process may write after this returns)."""
+        lessons: dict[str, LessonProgress] = {}
+        for row in self._query(
+            "SELECT lesson, current_step, completed, started_at, updated_at, completed_at "
+            "FROM lessons"
+        ):
+            lessons[row[0]] = LessonProgress(
+                current_step=row[1], completed=bool(row[2]), started_at=row[3],
+                updated_at=row[4], completed_at=row[5],
+            )  # fmt: skip
+        for row in self._query(
+            "SELECT lesson, step, answer, attempts, solved, hints_seen, last_attempt_at, "
+            "solved_at FROM steps ORDER BY rowid"
+        ):
+            lesson = lessons.setdefault(row[0], LessonProgress())
+            lesson.steps[row[1]] = StepProgress(
+                answer=row[2], attempts=row[3], solved=bool(row[4]), hints_seen=row[5],
+                last_attempt_at=row[6], solved_at=row[7],
+            )  # fmt: skip
+        last = self._query("SELECT value FROM meta WHERE key = 'last_lesson'")
+        return ProgressFile(
+            seed=self.seed, last_lesson=last[0][0] if last else None, lessons=lessons
         )
 
+    @property
+    def data(self) -> ProgressFile:
+        return self.load()
+
+    def lesson(self, lesson_id: str) -> LessonProgress:
+        return self.load().lessons.get(lesson_id, LessonProgress())
+
+    def completed_steps(self, lesson_id: str) -> list[str]:
+        rows = self._query(
+            "SELECT step FROM steps WHERE lesson = ? AND solved ORDER BY rowid", (lesson_id,)
+        )
+        return [r[0] for r in rows]
+
+    def answers(self, lesson_id: str) -> dict[str, str]:
+        rows = self._query(
+            "SELECT step, answer FROM steps WHERE lesson = ? AND answer IS NOT NULL ORDER BY rowid",
+            (lesson_id,),
+        )
+        return dict(rows)
+
+    def attempts(self, lesson_id: str, step_id: str) -> int:
+        return self._step_value("attempts", lesson_id, step_id)
+
+    def hints_seen(self, lesson_id: str, step_id: str) -> int:
+        return self._step_value("hints_seen", lesson_id, step_id)
+
+    def _step_value(self, column: str, lesson_id: str, step_id: str) -> int:
+        rows = self._query(
+            f"SELECT {column} FROM steps WHERE lesson = ? AND step = ?", (lesson_id, step_id)
+        )
+        return int(rows[0][0]) if rows else 0
+
     def last_position(self) -> tuple[str, str | None] | None:
-        lesson_id = self._sync().last_lesson
-        if lesson_id is None:
-            return None
-        return lesson_id, self._sync().lessons.get(lesson_id, LessonProgress()).current_step
+        rows = self._query(
+            "SELECT m.value, l.current_step FROM meta m LEFT JOIN lessons l ON l.lesson = m.value "
+            "WHERE m.key = 'last_lesson'"
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def summary(self, lesson_id: str, n_steps: int) -> str:
-        done = len(self.completed_steps(lesson_id))
-        if self._sync().lessons.get(lesson_id, LessonProgress()).completed:
+        rows = self._query("SELECT completed FROM lessons WHERE lesson = ?", (lesson_id,))
+        if rows and rows[0][0]:
             return "complete"
+        done = len(self.completed_steps(lesson_id))
         return f"{min(done, n_steps)}/{n_steps}" if done else "not started"
 
-    # --- changes (each one saved) --------------------------------------------------------
+    # --- changes (each one a transaction) ------------------------------------------------
 
-    def _touch(self, lesson_id: str) -> LessonProgress:
-        lesson = self.lesson(lesson_id)
-        lesson.updated_at = _now()
-        lesson.started_at = lesson.started_at or lesson.updated_at
-        return lesson
+    @staticmethod
+    def _touch(cur: sqlite3.Cursor, lesson_id: str, now: str) -> None:
+        cur.execute(
+            "INSERT INTO lessons (lesson, started_at, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (lesson) DO UPDATE SET updated_at = excluded.updated_at, "
+            "started_at = COALESCE(started_at, excluded.started_at)",
+            (lesson_id, now, now),
+        )
 
     def record(self, lesson_id: str, step_id: str, answer: str, correct: bool) -> None:
         """One attempt at a step: keeps the last answer text; a step once solved stays solved."""
-        step = self._touch(lesson_id).steps.setdefault(step_id, StepProgress())
-        step.answer = answer
-        step.attempts += 1
-        step.last_attempt_at = _now()
-        if correct and not step.solved:
-            step.solved, step.solved_at = True, step.last_attempt_at
-        self.save()
+        now = _now()
+        with self._changing() as cur:
+            self._touch(cur, lesson_id, now)
+            # the increment happens in the database: two writers add two attempts
+            cur.execute(
+                "INSERT INTO steps (lesson, step, answer, attempts, solved, last_attempt_at, "
+                "solved_at) VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT (lesson, step) DO UPDATE SET "
+                "answer = excluded.answer, attempts = attempts + 1, "
+                "last_attempt_at = excluded.last_attempt_at, "
+                "solved_at = CASE WHEN solved THEN solved_at ELSE excluded.solved_at END, "
+                "solved = solved OR excluded.solved",
+                (lesson_id, step_id, answer, int(correct), now, now if correct else None),
+            )
 
     record_attempt = record
 
     def reveal_hint(self, lesson_id: str, step_id: str) -> int:
-        step = self._touch(lesson_id).steps.setdefault(step_id, StepProgress())
-        step.hints_seen += 1
-        self.save()
-        return step.hints_seen
+        with self._changing() as cur:
+            self._touch(cur, lesson_id, _now())
+            cur.execute(
+                "INSERT INTO steps (lesson, step, hints_seen) VALUES (?, ?, 1) "
+                "ON CONFLICT (lesson, step) DO UPDATE SET hints_seen = hints_seen + 1",
+                (lesson_id, step_id),
+            )
+            row = cur.execute(
+                "SELECT hints_seen FROM steps WHERE lesson = ? AND step = ?", (lesson_id, step_id)
+            ).fetchone()
+        return int(row[0])
 
     def set_position(self, lesson_id: str, step_id: str | None) -> None:
-        self._touch(lesson_id).current_step = step_id
-        self.data.last_lesson = lesson_id
-        self.save()
+        with self._changing() as cur:
+            self._touch(cur, lesson_id, _now())
+            cur.execute(
+                "UPDATE lessons SET current_step = ? WHERE lesson = ?", (step_id, lesson_id)
+            )
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('last_lesson', ?)", (lesson_id,))
 
     set_current_step = set_position
 
     def mark_complete(self, lesson_id: str) -> None:
-        lesson = self._touch(lesson_id)
-        if not lesson.completed:
-            lesson.completed, lesson.completed_at = True, _now()
-        self.save()
+        now = _now()
+        with self._changing() as cur:
+            self._touch(cur, lesson_id, now)
+            cur.execute(
+                "UPDATE lessons SET completed = 1, completed_at = ? "
+                "WHERE lesson = ? AND NOT completed",
+                (now, lesson_id),
+            )
 
     def reset_step(self, lesson_id: str, step_id: str) -> None:
-        lesson = self.lesson(lesson_id)
-        lesson.steps.pop(step_id, None)
-        lesson.completed, lesson.completed_at = False, None
-        self.save()
+        with self._changing() as cur:
+            cur.execute("DELETE FROM steps WHERE lesson = ? AND step = ?", (lesson_id, step_id))
+            cur.execute(
+                "UPDATE lessons SET completed = 0, completed_at = NULL WHERE lesson = ?",
+                (lesson_id,),
+            )
 
     def reset_lesson(self, lesson_id: str) -> None:
-        self._sync().lessons.pop(lesson_id, None)
-        if self.data.last_lesson == lesson_id:
-            self.data.last_lesson = None
-        self.save()
+        with self._changing() as cur:
+            cur.execute("DELETE FROM steps WHERE lesson = ?", (lesson_id,))
+            cur.execute("DELETE FROM lessons WHERE lesson = ?", (lesson_id,))
+            cur.execute("DELETE FROM meta WHERE key = 'last_lesson' AND value = ?", (lesson_id,))
 
     def reset_all(self) -> None:
         """Forget every lesson; the learner keeps their seed (their numbers stay theirs)."""
-        self.data = ProgressFile(seed=self._sync().seed)
-        self.save()
+        with self._changing() as cur:
+            cur.execute("DELETE FROM steps")
+            cur.execute("DELETE FROM lessons")
+            cur.execute("DELETE FROM meta WHERE key = 'last_lesson'")
 
 
-def _parse(raw: bytes) -> ProgressFile:
-    """Our file or a ValueError saying why not; the marker is checked before the schema."""
-    doc = json.loads(raw)
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise ValueError(f'not an lstm-tutor progress file (no "format": "{FORMAT}" marker)')
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValueError(f"unknown format version {version!r}")
-    if version > VERSION:
-        raise ValueError(f"written by a newer lstm-tutor (format version {version} > {VERSION})")
-    return ProgressFile.model_validate(doc)
+# --- helpers ---------------------------------------------------------------------------------
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+class _Damaged(Exception):
+    """The database file is not a usable progress database (reason for the learner)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _import(cur: sqlite3.Cursor, legacy: ProgressFile) -> None:
+    """Copy an old JSON progress into the fresh tables (same transaction as their creation)."""
+    for lesson_id, lesson in legacy.lessons.items():
+        cur.execute(
+            "INSERT INTO lessons VALUES (?, ?, ?, ?, ?, ?)",
+            (lesson_id, lesson.current_step, int(lesson.completed), lesson.started_at,
+             lesson.updated_at, lesson.completed_at),
+        )  # fmt: skip
+        for step_id, s in lesson.steps.items():
+            cur.execute(
+                "INSERT INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (lesson_id, step_id, s.answer, s.attempts, int(s.solved), s.hints_seen,
+                 s.last_attempt_at, s.solved_at),
+            )  # fmt: skip
+    if legacy.last_lesson is not None:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('last_lesson', ?)", (legacy.last_lesson,))
+
+
+def _check_readable(db: sqlite3.Connection) -> None:
+    """Touch the file's header and pages: 'file is not a database' and 'malformed' mean damage."""
+    try:
+        rows = db.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError:
+        raise  # locked, read-only, cannot open: not damage
+    except sqlite3.DatabaseError as exc:
+        raise _Damaged(str(exc)) from None
+    if rows != [("ok",)]:
+        raise _Damaged("; ".join(str(r[0]) for r in rows[:3]))
+
+
+def _retry_busy(action) -> object:
+    """Some lock waits (changing the journal mode, BEGIN under WAL recovery) skip the busy
+    handler and fail at once; retry them for the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _is_read_only(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return (
+        "readonly" in text
+        or "read-only" in text
+        or "unable to open" in text
+        or (isinstance(exc, PermissionError))
+    )
+
+
+def _check_folder(folder: Path) -> None:
+    """The data folder must be a folder: LSTM_TUTOR_DATA_DIR pointing at a file is an error."""
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise ProgressError(
+                    f"cannot keep progress in {folder}: {parent} is a file, not a folder "
+                    f"(set {ENV_DIR} to a folder)"
+                )
+            return
+
+
+def _check_regular(path: Path) -> None:
+    """Only a regular file is opened: a named pipe or a device would hang or be destroyed."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ProgressError(_cannot("read", path, exc)) from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ProgressError(f"cannot use progress file {path}: it is {kind}")
+
+
+def _clean_temporaries(folder: Path) -> None:
+    """Temporary files the JSON store left behind when it was killed mid-write."""
+    try:
+        for tmp in folder.glob(".progress-*.tmp"):
+            if tmp.is_file():
+                tmp.unlink(missing_ok=True)
+    except OSError:  # cleaning is a courtesy
+        pass
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
     except OSError:
         return None
-    return st.st_mtime_ns, st.st_size
+    return st.st_dev, st.st_ino
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}-{n}")
+        n += 1
+    return candidate
+
+
+def _cannot(verb: str, path: Path, exc: Exception) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc)
+    hint = f" (check the folder's permissions, or set {ENV_DIR} to a writable folder)"
+    return f"cannot {verb} {path}: {reason}{hint}"
 
 
 def _short(exc: Exception) -> str:
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError) and exc.errors():
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
