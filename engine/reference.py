@@ -143,3 +143,129 @@ def _run_cell(cell: nn.RNNCellBase, kind: str, x: Array, state):
     if kind == "gru":
         return gru_cell(x, h0, p).h
     return rnn_cell(x, h0, p, nonlinearity=cell.nonlinearity).h
+
+
+# --- gradients ------------------------------------------------------------------------------
+
+
+def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) -> dict:
+    """Compute from scratch (numpy float64) what torch autograd gives for `module(x, state)`.
+
+    module, x and state as for `run`. grad_output is dL/d(output), shaped like the module's
+    output (for a cell: dL/dh, or a pair (dL/dh, dL/dc) for an LSTMCell). grad_state, optional,
+    is dL/d(final state) shaped like h_n (or a pair (dh_n, dc_n) for an LSTM); None means the loss
+    does not read the final state.
+
+    Returns {"x": dL/dx shaped like x, "state": dL/d(initial state) shaped like torch's h0 (a pair
+    (dh0, dc0) for an LSTM; given also when state is None, as the gradient at the zero state),
+    "params": {name: gradient} for each of module.named_parameters()}.
+    """
+    from engine.backward import backward as bptt
+
+    if isinstance(x, nn.utils.rnn.PackedSequence):
+        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
+    kind, _ = kind_of(module)
+    x = _as_array(x, "x")
+    if isinstance(module, nn.RNNCellBase):
+        return _backward_cell(module, kind, x, grad_output, state)
+    if not isinstance(module, nn.RNNBase):
+        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
+    if module.training and module.dropout > 0 and module.num_layers > 1:
+        warnings.warn(
+            "module is in training mode with dropout > 0: reference.backward computes the "
+            "eval-mode gradients (call module.eval() to compare)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    stack = stack_from_torch(module)
+    if x.ndim not in (2, 3) or x.shape[-1] != module.input_size:
+        raise ValueError(
+            f"x must be {'(N, T, I)' if module.batch_first else '(T, N, I)'} or unbatched (T, I) "
+            f"with I = input_size {module.input_size}, got shape {x.shape}"
+        )
+    unbatched = x.ndim == 2
+    grad_output = _as_array(grad_output, "grad_output")
+    D, P = stack.num_directions, stack.output_size
+    expected = (*x.shape[:-1], D * P)
+    if grad_output.shape != expected:
+        raise ValueError(
+            f"grad_output must be shaped like the module's output {expected}, "
+            f"got {grad_output.shape}"
+        )
+    if unbatched:
+        x, grad_output = x[:, None, :], grad_output[:, None, :]
+    elif module.batch_first:
+        x, grad_output = x.transpose(1, 0, 2), grad_output.transpose(1, 0, 2)
+
+    h0, c0 = _split_state(kind, state)
+    dh_n, dc_n = _split_state(kind, grad_state)
+    if unbatched:
+        h0, c0 = _add_batch(h0, "h0"), _add_batch(c0, "c0")
+        dh_n, dc_n = _add_batch(dh_n, "grad_state h_n"), _add_batch(dc_n, "grad_state c_n")
+    g = bptt(stack, x, grad_output, h0, c0, d_h_n=dh_n, d_c_n=dc_n)
+
+    dx, dh0, dc0 = g.dx, g.dh0, g.dc0
+    if unbatched:
+        dx, dh0 = dx[:, 0], dh0[:, 0]
+        dc0 = dc0[:, 0] if dc0 is not None else None
+    elif module.batch_first:
+        dx = dx.transpose(1, 0, 2)
+    params = {}
+    for k in range(stack.num_layers):
+        for d, suffix in enumerate(("", "_reverse")[:D]):
+            pg = g.params[k][d]
+            params[f"weight_ih_l{k}{suffix}"] = pg.dW_ih
+            params[f"weight_hh_l{k}{suffix}"] = pg.dW_hh
+            params[f"bias_ih_l{k}{suffix}"] = pg.db_ih
+            params[f"bias_hh_l{k}{suffix}"] = pg.db_hh
+            params[f"weight_hr_l{k}{suffix}"] = pg.dW_hr
+    names = [name for name, _ in module.named_parameters()]
+    return {
+        "x": dx,
+        "state": (dh0, dc0) if kind == "lstm" else dh0,
+        "params": {name: params[name] for name in names},
+    }
+
+
+def _backward_cell(cell: nn.RNNCellBase, kind: str, x: Array, grad_output, state) -> dict:
+    """backward for one step of an nn.RNNCell / LSTMCell / GRUCell."""
+    from engine.backward import gru_cell_backward, lstm_cell_backward, rnn_cell_backward
+    from engine.cells import gru_cell, lstm_cell, rnn_cell
+
+    if x.ndim not in (1, 2) or x.shape[-1] != cell.input_size:
+        raise ValueError(
+            f"a {type(cell).__name__} takes x shaped (N, {cell.input_size}) or "
+            f"({cell.input_size},), got {x.shape}"
+        )
+    p = cell_from_torch(cell)
+    zeros = np.zeros((*x.shape[:-1], cell.hidden_size))
+    h0, c0 = _split_state(kind, state)
+    h0 = zeros if h0 is None else h0
+    if kind == "lstm" and not isinstance(grad_output, tuple | list):
+        grad_output = (grad_output, np.zeros(zeros.shape))  # the loss reads h only
+    dh, dc = _split_state(kind, grad_output)
+    for name, a in (("h0", h0), ("grad_output", dh)):
+        if a.shape != zeros.shape:
+            raise ValueError(f"{name} must be shaped {zeros.shape}, got {a.shape}")
+    if kind == "lstm":
+        c0 = zeros if c0 is None else c0
+        for name, a in (("c0", c0), ("grad_output's dc", dc)):
+            if a.shape != zeros.shape:
+                raise ValueError(f"{name} must be shaped {zeros.shape}, got {a.shape}")
+        g = lstm_cell_backward(lstm_cell(x, h0, c0, p), x, h0, c0, p, dh, dc)
+        state_grad = (g.dh_prev, g.dc_prev)
+    elif kind == "gru":
+        g = gru_cell_backward(gru_cell(x, h0, p), x, h0, p, dh)
+        state_grad = g.dh_prev
+    else:
+        tr = rnn_cell(x, h0, p, nonlinearity=cell.nonlinearity)
+        g = rnn_cell_backward(tr, x, h0, p, dh, nonlinearity=cell.nonlinearity)
+        state_grad = g.dh_prev
+    grads = {
+        "weight_ih": g.params.dW_ih,
+        "weight_hh": g.params.dW_hh,
+        "bias_ih": g.params.db_ih,
+        "bias_hh": g.params.db_hh,
+    }
+    names = [name for name, _ in cell.named_parameters()]
+    return {"x": g.dx, "state": state_grad, "params": {n: grads[n] for n in names}}
