@@ -22,6 +22,7 @@ import torch
 from engine import datasets
 from engine.events import Event, TrainingDone
 from engine.job_spec import DEFAULTS, SPEC_KEYS, TASKS, validate_spec
+from engine.metric_format import format_metric, format_named_metric
 from engine.models import ModelConfig, build_model, recursive_forecast
 from engine.train import TrainConfig, fit, predict
 
@@ -212,7 +213,11 @@ def _run_forecast(spec: dict, on_event, should_stop) -> JobResult:
     lines = ["holdout metrics:"]
     for name, m in metrics.items():
         if isinstance(m, dict):
-            shown = ", ".join(f"{k} {v:.4g}" for k, v in m.items() if isinstance(v, (int, float)))
+            shown = ", ".join(
+                f"{k} {format_named_metric(k, v)}"
+                for k, v in m.items()
+                if isinstance(v, (int, float))
+            )
             lines.append(f"  {name}: {shown}")
     result.summary = "\n".join(lines)
     return result
@@ -222,6 +227,6 @@ def _summary(result: JobResult, metric: str, label: str) -> str:
     lines = [f"{result.task}: {label}" + (" — cancelled" if result.cancelled else "")]
     for name, rec in result.runs.items():
         value = rec["metrics"].get(metric)
-        shown = f"{value:.4g}" if value is not None else "not trained"
+        shown = format_metric(value, missing="not trained")
         lines.append(f"  {name:<16} {shown}  ({rec['epochs_run']} epochs, {rec['reason']})")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from engine.metric_format import format_metric, format_named_metric
 from engine.vocabulary import (
     DATASETS,
     DEFAULT_DATASET,
@@ -239,29 +240,19 @@ def _forecast_frame(result):
     return frame
 
 
-def _num(v: float | None, pct: bool = False) -> str:
-    if v is None:
-        return "n/a"
-    if pct:
-        return f"{v:.2f}%"
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    return f"{v:.4g}"
-
-
 def _table(result, config) -> str:
     names = [("model", f"{config.model} ({config.strategy})"), ("naive", "naive"),
              ("seasonal_naive", f"seasonal naive (m={result.season})")]  # fmt: skip
-    rows = [("MAE", "mae", False), ("RMSE", "rmse", False), ("MAPE", "mape", True),
-            ("sMAPE", "smape", True), ("MASE", "mase", False)]  # fmt: skip
+    rows = [("MAE", "mae"), ("RMSE", "rmse"), ("MAPE", "mape"), ("sMAPE", "smape"),
+            ("MASE", "mase")]  # fmt: skip
     widths = [max(len(label), 12) for _, label in names]
     lines = [f"Holdout ({', '.join(result.targets)}; {config.horizon}-step forecasts, data units)"]
     lines.append(
         "metric  " + "  ".join(label.rjust(w) for (_, label), w in zip(names, widths, strict=True))
     )
-    for title, key, pct in rows:
+    for title, key in rows:
         cells = [
-            _num(result.metrics[n].get(key), pct).rjust(w)
+            format_named_metric(key, result.metrics[n].get(key)).rjust(w)
             for (n, _), w in zip(names, widths, strict=True)
         ]
         lines.append(f"{title:<6}  " + "  ".join(cells))
@@ -272,7 +263,7 @@ def _table(result, config) -> str:
         for t in result.targets:
             per = result.metrics_by_target[t]
             cells = [
-                f"{_num(per[n]['mae'])} / {_num(per[n]['rmse'])}".rjust(w)
+                f"{format_metric(per[n]['mae'])} / {format_metric(per[n]['rmse'])}".rjust(w)
                 for (n, _), w in zip(names, widths, strict=True)
             ]
             lines.append(f"{t + ':':<{tw}} " + "  ".join(cells))
@@ -280,10 +271,15 @@ def _table(result, config) -> str:
     lines.append(f"Forecast: the {len(result.forecast)} steps after the data")
     frame = _forecast_frame(result)
     cols = ["date"] + result.targets
-    w = {c: max(len(c), *(len(_num(v)) if c != "date" else len(v) for v in frame[c])) for c in cols}
+    w = {
+        c: max(len(c), *(len(format_metric(v)) if c != "date" else len(v) for v in frame[c]))
+        for c in cols
+    }
     lines.append("  ".join(c.rjust(w[c]) for c in cols))
     for _, r in frame.iterrows():
-        lines.append("  ".join((r[c] if c == "date" else _num(r[c])).rjust(w[c]) for c in cols))
+        lines.append(
+            "  ".join((r[c] if c == "date" else format_metric(r[c])).rjust(w[c]) for c in cols)
+        )
     return "\n".join(lines)
 
 

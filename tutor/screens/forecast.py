@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
+from engine.metric_format import format_metric
 from engine.vocabulary import DATASET_TITLES, DATASETS, MODEL_KINDS
 from tutor.messages import EpochProgress
 from tutor.training import TrainingRun, start_training
@@ -34,14 +35,7 @@ METHODS = (("model", "model"), ("naive", "naive"), ("seasonal_naive", "seasonal"
 
 def fmt_metric(value: Any) -> str:
     """Short enough for a narrow column: 1.5M, 82.1k, 6.87."""
-    if not isinstance(value, int | float):
-        return "—"
-    size = abs(value)
-    if size >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if size >= 1e4:
-        return f"{value / 1e3:.3g}k"
-    return f"{value:.3g}"
+    return format_metric(value, compact=True, missing="—")
 
 
 def metric_rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
