@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.cells import sigmoid
 from tutor.lessons.suggest import closest
 
 # Seed 000's bonus (y from the givens in one expression) is about 1,000 characters and 630 terms.
@@ -46,11 +47,6 @@ class FormulaError(ValueError):
 
 
 # --- the function whitelist -----------------------------------------------------------------
-
-
-def _sigmoid(x: Array) -> Array:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _concat(*arrays: Array) -> Array:
@@ -88,7 +84,7 @@ class Function:
 
 
 FUNCTIONS: dict[str, Function] = {
-    "sigmoid": Function(_sigmoid, (1, 1), "logistic 1/(1+exp(-x)), elementwise"),
+    "sigmoid": Function(sigmoid, (1, 1), "logistic 1/(1+exp(-x)), elementwise"),
     "tanh": Function(np.tanh, (1, 1), "hyperbolic tangent, elementwise"),
     "relu": Function(lambda x: np.maximum(x, 0.0), (1, 1), "max(x, 0), elementwise"),
     "exp": Function(np.exp, (1, 1), "e to the x, elementwise"),

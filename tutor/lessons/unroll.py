@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.cells import sigmoid
 from tutor.lessons.schema import Model
 
 STEP_QUANTITIES = {
@@ -114,7 +115,7 @@ class CellRun:
 
 def activate(name: str, value: np.ndarray) -> np.ndarray:
     if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-value))
+        return sigmoid(value)
     if name == "tanh":
         return np.tanh(value)
     return value
