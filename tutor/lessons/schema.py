@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from engine.vocabulary import MODEL_KINDS
+
 DEFAULT_RTOL = 0.01  # learners type 3-4 significant digits; ±1% accepts that, rejects real slips
 DEFAULT_ATOL = 1e-4  # so that a reference of exactly 0 can still be matched by a typed 0.0000
 IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -93,7 +95,7 @@ class Readout(_Strict):
 class Model(_Strict):
     """The cell the engine unrolls to compute every `quantity:` a step asks for."""
 
-    cell: Literal["lstm", "gru", "rnn"]
+    cell: Literal[MODEL_KINDS]  # a tuple inside Literal[...] spreads into its values
     layout: str | list[str] = Field(
         "pytorch",
         description="gate order: pytorch, keras, seed000, seed004, or an explicit list of gates",
