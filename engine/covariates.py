@@ -77,7 +77,12 @@ def _holiday_flags(dates: pd.DatetimeIndex) -> dict[str, np.ndarray]:
 
     day = pd.Timedelta(days=1)
     if len(dates):
-        hol = USFederalHolidayCalendar().holidays(start=dates.min() - day, end=dates.max() + day)
+        # the calendar builds whole years around the range, so it is clamped a year inside
+        # pandas' dates (1677-09-22 .. 2262-04-11); days outside it get no holiday flags
+        lo, hi = pd.Timestamp("1680-01-01"), pd.Timestamp("2260-01-01")
+        start = min(max(dates.min(), lo + day), hi) - day
+        end = max(min(dates.max(), hi - day), lo) + day
+        hol = USFederalHolidayCalendar().holidays(start=start, end=end)
     else:
         hol = pd.DatetimeIndex([])
     d = dates.normalize()

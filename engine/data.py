@@ -8,20 +8,27 @@ line 1) or "row N" of a DataFrame. Fixable problems become warnings (strings, co
 from __future__ import annotations
 
 import os
-import warnings
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from engine.dates import DateError, describe, infer_frequency, looks_like_dates, ns, parse_dates
 from engine.suggest import did_you_mean
 from engine.vocabulary import FILLS
+
+__all__ = ["DataError", "SeriesData", "check_length", "detect_date_column", "future_dates",
+           "infer_frequency", "load_future", "load_series", "read_csv"]  # fmt: skip
 
 # CSV columns are often named with a letter or two, where one typo already scores below the
 # project's 0.7 ('yy' against 'y' scores 0.67), so column names are matched more loosely
 COLUMN_CUTOFF = 0.6
 _SHOW = 5  # how many offending rows a message lists
+# float32 training and float64 statistics (squares of values) overflow long before float64's
+# 1.8e308; values this large are almost always a unit or parsing slip, so they are refused
+MAX_MAGNITUDE = 1e15
 
 
 class DataError(ValueError):
@@ -68,16 +75,25 @@ class _Rows:
 
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     p = Path(path)
-    if not p.exists():
-        raise DataError(f"{p}: no such file")
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise DataError(f"{p}: no such file") from None
+    except OSError as e:
+        raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
+    if stat.S_ISDIR(mode):
         raise DataError(f"{p} is a directory, not a CSV file")
+    if not stat.S_ISREG(mode):  # a named pipe or device would block the read or never end
+        raise DataError(f"{p} is not a regular file (a pipe or a device?); give a CSV file")
+    _check_no_nul(p)
     try:
         df = pd.read_csv(p, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise DataError(f"{p} is empty: expected a header line and rows of data") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+    except (pd.errors.ParserError, UnicodeDecodeError, OverflowError) as e:
         raise DataError(f"{p} could not be read as CSV: {e}") from None
+    except OSError as e:
+        raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
     if df.shape[1] < 2:
         raise DataError(
             f"{p} has {df.shape[1]} column(s): expected a date column and at least one value "
@@ -87,61 +103,33 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     return df
 
 
-def _parse_dates(raw: pd.Series, col: str, rows: _Rows, warnings: list[str]) -> pd.Series:
-    text = raw.astype("string").str.strip()
-
-    def attempt(**kw) -> pd.Series | None:
-        try:
-            return pd.to_datetime(text, errors="coerce", **kw)
-        except (ValueError, TypeError):
-            return None
-
-    parsed = attempt()
-    if parsed is None or parsed.isna().sum() > raw.isna().sum():
-        # one format inferred from the first value can miss others; mixed parsing is the fallback
-        alt = attempt(format="mixed")
-        if alt is not None and (parsed is None or alt.isna().sum() < parsed.isna().sum()):
-            parsed = alt
-    # pandas < 3 returns object dtype (no .dt) for mixed offsets: test the dtype first
-    if parsed is None or parsed.dtype == object or getattr(parsed.dt, "tz", None) is not None:
-        utc = attempt(utc=True)
-        if utc is None or utc.isna().all():
-            utc = attempt(utc=True, format="mixed")
-        if utc is not None:
-            offsets = text.str.extract(r"([+-]\d\d:?\d\d|Z)\s*$")[0].dropna().unique()
-            if len(offsets) > 1:
-                warnings.append(
-                    f"dates in {col!r} carry {len(offsets)} different UTC offsets "
-                    f"({', '.join(map(str, offsets[:4]))}); converted them all to UTC"
-                )
-            parsed = utc.dt.tz_convert("UTC").dt.tz_localize(None)
-    if parsed is None:
-        raise DataError(f"column {col!r}: the dates could not be parsed")
-    bad = np.flatnonzero(parsed.isna().to_numpy())
-    if len(bad):
-        vals = [str(raw.iloc[i]) if not pd.isna(raw.iloc[i]) else "<empty>" for i in bad[:_SHOW]]
-        raise DataError(
-            f"column {col!r}: {len(bad)} date(s) could not be parsed: {rows.many(bad, vals)}. "
-            "Fix or remove those rows, or pick another column with --date"
-        )
-    return parsed
-
-
-def _looks_like_dates(s: pd.Series) -> bool:
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return True
-    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        return False
-    sample = s.dropna().astype("string").head(50)
-    if sample.empty:
-        return False
-    # a column named like a date only needs mostly parseable values: the bad ones are reported
-    named = any(k in str(s.name).lower() for k in ("date", "time", "day", "ts"))
+def _check_no_nul(p: Path) -> None:
+    """pandas' C parser ends a value at a NUL byte, so '1\\x002' would silently read as 1."""
+    line = 1
     try:
-        ok = pd.to_datetime(sample, errors="coerce", format="mixed").notna().mean()
-    except (ValueError, TypeError):
-        ok = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True).notna().mean()
-    return ok >= (0.5 if named else 0.9)
+        with p.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                at = chunk.find(b"\x00")
+                if at >= 0:
+                    line += chunk.count(b"\n", 0, at)
+                    raise DataError(
+                        f"{p} could not be read as CSV: line {line} contains a NUL byte "
+                        "(a binary file, or text saved as UTF-16? save it as UTF-8 CSV)"
+                    )
+                line += chunk.count(b"\n")
+    except OSError as e:
+        raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
+
+
+def _parse_dates(raw: pd.Series, col: str, rows: _Rows, warnings: list[str]) -> pd.Series:
+    try:
+        return parse_dates(raw, col, rows, rows.many, warnings)
+    except DateError as e:
+        raise DataError(str(e)) from None
+
+
+_looks_like_dates = looks_like_dates
+_ns = ns
 
 
 def _mostly_numeric(s: pd.Series) -> bool:
@@ -170,55 +158,18 @@ def detect_date_column(df: pd.DataFrame) -> str:
     )
 
 
-def _ns(dates) -> np.ndarray:
-    """Nanoseconds since the epoch, whatever resolution pandas chose."""
-    return pd.DatetimeIndex(dates).as_unit("ns").asi8
+# --- load_series: a sequence of named checks -------------------------------------------------
 
 
-def _describe(freq: str) -> str:
-    words = {"D": "daily", "h": "hourly", "MS": "monthly", "ME": "monthly", "B": "business-day"}
-    return words.get(freq, "weekly" if freq.startswith("W-") else freq)
+@dataclass
+class _Load:
+    """What the checks share: the raw table, how to name its rows, and what was changed."""
 
-
-def infer_frequency(dates: pd.DatetimeIndex) -> str | None:
-    """The pandas offset alias of the dates' grid (gaps allowed), or None when irregular."""
-    if len(dates) < 3:
-        return None
-    try:
-        with warnings.catch_warnings():  # pandas 3 announces infer_freq's return type change
-            warnings.simplefilter("ignore")
-            off = pd.infer_freq(dates)
-    except (TypeError, ValueError):
-        off = None
-    if off:
-        return off if isinstance(off, str) else off.freqstr
-    steps = np.diff(_ns(dates))
-    step = pd.Timedelta(int(np.median(steps)))
-    days = step / pd.Timedelta(days=1)
-    guesses: list[str] = []
-    if 27 <= days <= 32:
-        guesses = ["MS", "ME"]
-    elif 88 <= days <= 93:
-        guesses = ["QS", "QE"]
-    elif 364 <= days <= 367:
-        guesses = ["YS", "YE"]
-    elif days == 7:
-        guesses = [f"W-{dates[0].day_name()[:3].upper()}"]
-    elif days == int(days) and days >= 1:
-        guesses = ["D" if days == 1 else f"{int(days)}D"]
-    elif step % pd.Timedelta(hours=1) == pd.Timedelta(0):
-        hours = int(step / pd.Timedelta(hours=1))
-        guesses = ["h" if hours == 1 else f"{hours}h"]
-    else:
-        guesses = [pd.tseries.frequencies.to_offset(step).freqstr]
-    for g in guesses:
-        try:
-            grid = pd.date_range(dates[0], dates[-1], freq=g)
-        except ValueError:
-            continue
-        if len(grid) and dates.isin(grid).all():
-            return g
-    return None
+    df: pd.DataFrame
+    name: str
+    rows: _Rows
+    fill: str | None
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_series(
@@ -229,34 +180,60 @@ def load_series(
     covariates: list[str] | tuple[str, ...] = (),
     fill: str | None = None,
 ) -> SeriesData:
-    """Read and check a series. `targets` None: the only numeric column (DataError if several)."""
+    """Read and check a series. `targets` None: the only numeric column (DataError if several).
+
+    Each step below checks one thing and raises DataError naming what, where and the fix.
+    """
     if fill is not None and fill not in FILLS:
         raise DataError(f"fill must be one of {', '.join(FILLS)}, not {fill!r}")
-    warnings: list[str] = []
+    load = _read_table(source, date, fill)
+    date = date or detect_date_column(load.df)
+    targets, covariates = _choose_columns(load, date, targets, list(covariates))
+    dates = _parse_dates(load.df[date], date, load.rows, load.warnings)
+    data = _numeric_targets(load, targets, covariates)
+    _finite_values(load, data, targets + _numeric(data, covariates))
+    missing = _missing_targets(load, data, targets)
+    data.insert(0, "__line", np.arange(len(load.df)))
+    data.index = pd.DatetimeIndex(dates, name="date")
+    data = _in_date_order(load, data)
+    data = _one_row_per_date(load, data).drop(columns="__line")
+    data, freq = _on_a_grid(load, data)
+    _fill_targets(load, data, targets, missing)
+    _complete_covariates(load, data, covariates)
+    return SeriesData(data, targets, covariates, freq, load.warnings, date, load.name)
+
+
+def _read_table(source: str | os.PathLike | pd.DataFrame, date: str | None, fill) -> _Load:
+    """The table, its columns' names stripped; at least one row."""
     if isinstance(source, pd.DataFrame):
         df = source.reset_index(drop=True).copy()
-        name, rows = "the data", _Rows(False)
+        load = _Load(df, "the data", _Rows(False), fill)
         if isinstance(source.index, pd.DatetimeIndex) and date is None:
             df.insert(0, source.index.name or "date", source.index)
     else:
-        df = read_csv(source)
-        name, rows = str(source), _Rows(True)
-    df.columns = [str(c).strip() for c in df.columns]
-    if df.empty:
-        raise DataError(f"{name} has a header but no rows of data")
+        load = _Load(read_csv(source), str(source), _Rows(True), fill)
+    load.df.columns = [str(c).strip() for c in load.df.columns]
+    if load.df.empty:
+        raise DataError(f"{load.name} has a header but no rows of data")
+    return load
+
+
+def _choose_columns(
+    load: _Load, date: str, targets, covariates: list[str]
+) -> tuple[list[str], list[str]]:
+    """The date, target and covariate columns exist and are distinct; targets default to the
+    only numeric column."""
+    df = load.df
 
     def need(col: str, what: str, flag: str) -> None:
         if col not in df.columns:
             hint = did_you_mean(col, df.columns, COLUMN_CUTOFF)
             raise DataError(
-                f"{what} column {col!r} is not in {name}{hint}; columns: "
+                f"{what} column {col!r} is not in {load.name}{hint}; columns: "
                 f"{', '.join(df.columns)}. Name it with {flag}"
             )
 
-    if date is None:
-        date = detect_date_column(df)
     need(date, "date", "--date")
-    covariates = list(covariates)
     if targets:
         targets = list(targets)
     else:
@@ -282,11 +259,12 @@ def load_series(
         raise DataError(
             f"a column is used twice (date/target/covariate): {', '.join(both) or date}"
         )
+    return targets, covariates
 
-    dates = _parse_dates(df[date], date, rows, warnings)
-    data = df[targets + covariates].copy()
 
-    # targets must be numbers: say which cells are not
+def _numeric_targets(load: _Load, targets: list[str], covariates: list[str]) -> pd.DataFrame:
+    """Targets must be numbers: say which cells are not."""
+    data = load.df[targets + covariates].copy()
     for t in targets:
         col = data[t]
         num = pd.to_numeric(col, errors="coerce") if not pd.api.types.is_numeric_dtype(col) else col
@@ -295,86 +273,143 @@ def load_series(
             vals = [str(col.iloc[i]) for i in bad_text[:_SHOW]]
             raise DataError(
                 f"target {t!r} has {len(bad_text)} non-numeric value(s): "
-                f"{rows.many(bad_text, vals)}"
+                f"{load.rows.many(bad_text, vals)}"
             )
         data[t] = num.astype(float)
+    return data
+
+
+def _numeric(data: pd.DataFrame, columns: list[str]) -> list[str]:
+    return [
+        c
+        for c in columns
+        if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])
+    ]
+
+
+def _finite_values(load: _Load, data: pd.DataFrame, columns: list[str]) -> None:
+    """inf, -inf and values beyond ±MAX_MAGNITUDE cannot be trained on: name row and column."""
+    for c in columns:
+        values = data[c].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(np.isinf(values) | (np.abs(values) > MAX_MAGNITUDE))
+        if len(bad):
+            vals = [str(data[c].iloc[i]) for i in bad[:_SHOW]]
+            raise DataError(
+                f"column {c!r} has {len(bad)} value(s) that are infinite or beyond "
+                f"±{MAX_MAGNITUDE:.0e}: {load.rows.many(bad, vals)}. Fix them, or rescale the "
+                "column (e.g. thousands instead of units)"
+            )
+
+
+def _missing_targets(load: _Load, data: pd.DataFrame, targets: list[str]) -> dict:
+    """Empty target cells: an error unless --fill; a target with no value at all always is."""
     missing = {t: np.flatnonzero(data[t].isna().to_numpy()) for t in targets}
     missing = {t: m for t, m in missing.items() if len(m)}
-    if missing and fill is None:
-        parts = [f"{t!r} at {rows.many(m)}" for t, m in missing.items()]
+    empty = [t for t, m in missing.items() if len(m) == len(data)]
+    if empty:
+        raise DataError(
+            f"target {', '.join(map(repr, empty))} has no values at all in {load.name}: "
+            "nothing to learn from or fill with"
+        )
+    if missing and load.fill is None:
+        parts = [f"{t!r} at {load.rows.many(m)}" for t, m in missing.items()]
         raise DataError(
             "missing target value(s): "
             + "; ".join(parts)
             + ". Fill them with --fill interpolate or --fill ffill, or fix the file"
         )
+    return missing
 
-    data.insert(0, "__line", np.arange(len(df)))
-    data.index = pd.DatetimeIndex(dates, name="date")
 
-    if not data.index.is_monotonic_increasing:
-        first = int(np.argmax(np.diff(_ns(data.index)) < 0)) + 1
-        warnings.append(
-            f"dates were not in order (first out of order at {rows(first)}, "
-            f"{data.index[first].date()}); sorted them"
-        )
-        data = data.sort_index(kind="stable")
+def _in_date_order(load: _Load, data: pd.DataFrame) -> pd.DataFrame:
+    """Unsorted dates are sorted, with a note naming the first one out of order."""
+    if data.index.is_monotonic_increasing:
+        return data
+    first = int(np.argmax(np.diff(ns(data.index)) < 0)) + 1
+    load.warnings.append(
+        f"dates were not in order (first out of order at {load.rows(first)}, "
+        f"{data.index[first].date()}); sorted them"
+    )
+    return data.sort_index(kind="stable")
 
+
+def _one_row_per_date(load: _Load, data: pd.DataFrame) -> pd.DataFrame:
+    """Exact duplicates are dropped (counted); the same date with other values is an error."""
     dup = data.index.duplicated(keep=False)
-    if dup.any():
-        values = data.drop(columns="__line")
-        exact = values.reset_index().duplicated(keep="first").to_numpy()
-        conflicting = dup & ~values.reset_index().duplicated(keep=False).to_numpy()
-        if conflicting.any():
-            lines = data["__line"].to_numpy()[conflicting]
-            days = sorted({str(d.date()) for d in data.index[conflicting]})
-            raise DataError(
-                f"{len(days)} date(s) appear more than once with different values: "
-                f"{', '.join(days[:_SHOW])}{' and more' if len(days) > _SHOW else ''} "
-                f"({rows.many(lines)}). Keep one row per date"
+    if not dup.any():
+        return data
+    values = data.drop(columns="__line")
+    exact = values.reset_index().duplicated(keep="first").to_numpy()
+    conflicting = dup & ~values.reset_index().duplicated(keep=False).to_numpy()
+    if conflicting.any():
+        lines = data["__line"].to_numpy()[conflicting]
+        days = sorted({str(d.date()) for d in data.index[conflicting]})
+        raise DataError(
+            f"{len(days)} date(s) appear more than once with different values: "
+            f"{', '.join(days[:_SHOW])}{' and more' if len(days) > _SHOW else ''} "
+            f"({load.rows.many(lines)}). Keep one row per date"
+        )
+    load.warnings.append(
+        f"dropped {int(exact.sum())} exact duplicate row(s) (same date, same values)"
+    )
+    return data[~exact]
+
+
+def _on_a_grid(load: _Load, data: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The dates' frequency; dates missing from it are an error unless --fill adds them."""
+    freq = infer_frequency(pd.DatetimeIndex(data.index))
+    if freq is None:
+        if len(data) >= 3:
+            load.warnings.append(
+                "the dates are not on a regular grid; forecast dates use the median step"
             )
-        data = data[~exact]
-        warnings.append(
-            f"dropped {int(exact.sum())} exact duplicate row(s) (same date, same values)"
+        return data, None
+    grid = pd.date_range(data.index[0], data.index[-1], freq=freq)
+    gaps = grid.difference(data.index)
+    if len(gaps):
+        first_gaps = ", ".join(str(g.date() if g == g.normalize() else g) for g in gaps[:_SHOW])
+        if load.fill is None:
+            raise DataError(
+                f"{len(gaps)} date(s) missing from the regular {describe(freq)} "
+                f"frequency, first: "
+                f"{first_gaps}. Fill them with --fill interpolate or --fill ffill"
+            )
+        data = data.reindex(grid)
+        data.index.name = "date"
+        load.warnings.append(
+            f"filled {len(gaps)} missing date(s) ({load.fill}), first: {first_gaps}"
+        )
+    return data, freq
+
+
+def _fill_targets(load: _Load, data: pd.DataFrame, targets: list[str], missing: dict) -> None:
+    """Empty target cells (and the rows added for missing dates) filled as asked."""
+    if not int(data[targets].isna().to_numpy().sum()):
+        return
+    if load.fill == "interpolate":
+        data[targets] = data[targets].interpolate(method="time", limit_direction="both")
+    else:
+        data[targets] = data[targets].ffill().bfill()
+    if missing:
+        load.warnings.append(
+            f"filled {sum(len(m) for m in missing.values())} missing target value(s) ({load.fill})"
         )
 
-    data = data.drop(columns="__line")
-    freq = infer_frequency(pd.DatetimeIndex(data.index))
-    if freq is None and len(data) >= 3:
-        warnings.append("the dates are not on a regular grid; forecast dates use the median step")
-    if freq is not None:
-        grid = pd.date_range(data.index[0], data.index[-1], freq=freq)
-        gaps = grid.difference(data.index)
-        if len(gaps):
-            first_gaps = ", ".join(str(g.date() if g == g.normalize() else g) for g in gaps[:_SHOW])
-            if fill is None:
-                raise DataError(
-                    f"{len(gaps)} date(s) missing from the regular {_describe(freq)} "
-                    f"frequency, first: "
-                    f"{first_gaps}. Fill them with --fill interpolate or --fill ffill"
-                )
-            data = data.reindex(grid)
-            data.index.name = "date"
-            warnings.append(f"filled {len(gaps)} missing date(s) ({fill}), first: {first_gaps}")
-    n_missing = int(data[targets].isna().to_numpy().sum())
-    if n_missing:
-        if fill == "interpolate":
-            data[targets] = data[targets].interpolate(method="time", limit_direction="both")
-        else:
-            data[targets] = data[targets].ffill().bfill()
-        if missing:
-            warnings.append(
-                f"filled {sum(len(m) for m in missing.values())} missing target value(s) ({fill})"
-            )
+
+def _complete_covariates(load: _Load, data: pd.DataFrame, covariates: list[str]) -> None:
+    """Covariates need a value on every date: filled with --fill, an error otherwise."""
     for c in covariates:
         if data[c].isna().any():
-            if fill is None:
+            if load.fill is None:
                 where = np.flatnonzero(data[c].isna().to_numpy())
                 raise DataError(
                     f"covariate {c!r} has {len(where)} missing value(s), first on "
                     f"{data.index[where[0]].date()}; fill them (--fill) or fix the file"
                 )
+            if data[c].isna().all():
+                raise DataError(f"covariate {c!r} has no values at all in {load.name}")
             data[c] = data[c].ffill().bfill()
-    return SeriesData(data, targets, covariates, freq, warnings, date, name)
 
 
 def check_length(
@@ -393,10 +428,15 @@ def check_length(
 
 def future_dates(dates: pd.DatetimeIndex, freq: str | None, steps: int) -> pd.DatetimeIndex:
     """The `steps` dates after the last one."""
-    if freq:
-        return pd.date_range(dates[-1], periods=steps + 1, freq=freq)[1:]
-    step = pd.Timedelta(int(np.median(np.diff(_ns(dates)))))
-    return pd.DatetimeIndex([dates[-1] + step * (k + 1) for k in range(steps)])
+    try:
+        if freq:
+            return pd.date_range(dates[-1], periods=steps + 1, freq=freq)[1:]
+        step = pd.Timedelta(int(np.median(np.diff(ns(dates)))))
+        return pd.DatetimeIndex([dates[-1] + step * (k + 1) for k in range(steps)])
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise DataError(
+            f"{steps} steps after {dates[-1]} run past 2262-04-11, the last date pandas holds"
+        ) from None
 
 
 def load_future(

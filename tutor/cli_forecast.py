@@ -161,6 +161,12 @@ def forecast(
         )
     if csv is not None and not csv.exists():
         raise click.UsageError(f"CSV file {str(csv)!r} does not exist")
+    from tutor import cli_checks  # paths checked before any training starts
+
+    cli_checks.input_file(future, "--future")
+    cli_checks.input_file(load, "--load")
+    cli_checks.output_file(out, "--out")
+    cli_checks.output_file(save, "--save")
 
     from engine.data import DataError
     from engine.forecast import ForecastConfig, ForecastError, run_forecast

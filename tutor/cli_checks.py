@@ -1,0 +1,51 @@
+"""Checks of command-line paths made before any work starts (nothing heavy imported here).
+
+Training can take minutes: a `--out` or `--save` that cannot be written must be refused before
+it starts, not after; an input that is a pipe or a device must be refused before it is read
+(the read would block forever).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import click
+
+
+def input_file(path: Path | None, flag: str) -> None:
+    """An existing regular file, or a UsageError naming the flag."""
+    if path is None:
+        return
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise click.UsageError(f"{flag} file {str(path)!r} does not exist") from None
+    except OSError as exc:
+        raise click.UsageError(
+            f"{flag} file {str(path)!r} cannot be read: {exc.strerror}"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise click.UsageError(f"{flag} {str(path)!r} is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise click.UsageError(f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)")
+
+
+def output_file(path: Path | None, flag: str) -> None:
+    """A file that can be created or replaced: its folder exists and is writable."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and path.is_dir():
+        raise click.UsageError(f"{flag} {str(path)!r} is a folder; give a file name")
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise click.UsageError(f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)")
+    if not folder.exists():
+        raise click.UsageError(
+            f"{flag}: the folder {str(folder)!r} does not exist; create it first"
+        )
+    if not folder.is_dir():
+        raise click.UsageError(f"{flag}: {str(folder)!r} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise click.UsageError(f"{flag}: cannot write {str(path)!r} (permission denied)")
