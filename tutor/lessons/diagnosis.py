@@ -51,6 +51,10 @@ def cell_candidates(run: CellRun, name: str, t: int | None) -> list[Candidate]:
     """Generated classic mistakes for quantity `name` at time index `t` of the unrolled cell."""
     kind = run.model.cell
     out: list[Candidate] = []
+    from tutor.lessons.gradients import gradient_candidates, is_gradient
+
+    if is_gradient(name, kind):
+        return [Candidate(*c) for c in gradient_candidates(run, name, t)]
     if name == "y":
         out += _readout_mistakes(run)
     else:

@@ -49,6 +49,7 @@ class LessonReferences:
         self.model_failed = False
         self.givens = self._givens() if givens is None else dict(givens)
         self.run: CellRun | None = self._unroll()
+        self.derived: dict[str, np.ndarray] = self._derived()
         self.values: dict[str, np.ndarray] = {}
         self.quantities: dict[str, tuple[str, int | None]] = {}
         for index, step in enumerate(lesson.steps):
@@ -64,8 +65,8 @@ class LessonReferences:
         self._errors.append(exc)
 
     def names_before(self, step_id: str) -> dict[str, np.ndarray]:
-        """Givens plus the exact values of the value steps before `step_id`."""
-        names = dict(self.givens)
+        """Givens, derived values and the exact values of the value steps before `step_id`."""
+        names = {**self.givens, **self.derived}
         for step in self.lesson.steps:
             if step.id == step_id:
                 break
@@ -107,6 +108,27 @@ class LessonReferences:
             self._fail(StepReferenceError(("model", *where), f"model: {exc}"))
             return None
 
+    def _derived(self) -> dict[str, np.ndarray]:
+        """The lesson's `derived:` values, in order (a formula may use the ones before it)."""
+        from tutor.lessons import formula
+        from tutor.lessons.schema import Derived
+
+        out: dict[str, np.ndarray] = {}
+        for name, spec in self.lesson.derived.items():
+            spec = Derived(quantity=spec) if isinstance(spec, str) else spec
+            loc: tuple[str | int, ...] = ("derived", name)
+            try:
+                if spec.quantity is not None:
+                    out[name] = self._quantity(loc, spec, label=f'derived "{name}"')
+                else:
+                    names = {**self.givens, **out}
+                    out[name] = np.asarray(formula.evaluate(spec.reference, names), np.float64)
+            except formula.FormulaError as exc:
+                self._fail(StepReferenceError(loc, f'derived "{name}": {_formula_message(exc)}'))
+            except StepReferenceError as exc:
+                self._fail(exc)
+        return out
+
     def _step_value(self, index: int, step: ValueStep) -> np.ndarray:
         from tutor.lessons import formula
 
@@ -131,21 +153,25 @@ class LessonReferences:
             value = by_formula if value is None else value
         return value
 
-    def _quantity(self, loc: tuple[str | int, ...], step: ValueStep) -> np.ndarray:
+    def _quantity(self, loc: tuple[str | int, ...], step: Any, label: str | None = None) -> Any:
+        what = label or f"step {step.id}"
         if self.run is None:
             if self.model_failed:  # already reported once, at the model block
                 raise StepReferenceError((*loc, "quantity"), "", reported=True)
             raise StepReferenceError(
                 (*loc, "quantity"),
-                f'step {step.id} asks for quantity "{step.quantity}", '
+                f'{what} asks for quantity "{step.quantity}", '
                 "but the lesson has no `model:` block to compute it",
             )
         try:
-            name, t = split_quantity(step.quantity, step.t, self.lesson.model.cell)
+            name, t = split_quantity(
+                step.quantity, getattr(step, "t", None), self.lesson.model.cell
+            )
             value = self.run.quantity(name, t)
         except QuantityError as exc:
-            raise StepReferenceError((*loc, "quantity"), f"step {step.id}: {exc}") from None
-        self.quantities[step.id] = (name, t)
+            raise StepReferenceError((*loc, "quantity"), f"{what}: {exc}") from None
+        if label is None:
+            self.quantities[step.id] = (name, t)
         return value
 
 

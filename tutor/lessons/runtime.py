@@ -87,6 +87,11 @@ class LessonSession:
     def givens(self) -> dict[str, np.ndarray]:
         return dict(self.refs.givens)
 
+    @property
+    def derived(self) -> dict[str, np.ndarray]:
+        """Values the lesson shows without asking for them (its `derived:` block)."""
+        return dict(self.refs.derived)
+
     def step(self, step_id: str) -> Any:
         """The step with this id; LessonLookupError (with a did-you-mean) otherwise."""
         for step in self.lesson.steps:

@@ -92,6 +92,15 @@ class Readout(_Strict):
     activation: Literal["sigmoid", "tanh", "identity"] = "identity"
 
 
+class Loss(_Strict):
+    """The loss gradient steps differentiate: on the readout y (or on the last h without one)."""
+
+    kind: Literal["binary_cross_entropy", "squared_error"] = Field(
+        description="binary_cross_entropy: -(t log y + (1-t) log(1-y)); squared_error: (y-t)**2"
+    )
+    target: str = Field(description="the given holding the target t")
+
+
 class Model(_Strict):
     """The cell the engine unrolls to compute every `quantity:` a step asks for."""
 
@@ -110,6 +119,20 @@ class Model(_Strict):
     initial_state: InitialState = Field(default_factory=InitialState)
     weights: CellWeights
     readout: Readout | None = None
+    loss: Loss | None = Field(None, description="lets steps ask for gradients: dh2, dc1, dW...")
+
+
+class Derived(_Strict):
+    """A value shown to the learner without being asked: a quantity or a formula's value."""
+
+    quantity: str | None = Field(None, description="what the engine computes: h1, c2, dz1, ...")
+    reference: str | None = Field(None, description="formula over givens and earlier derived")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Derived:
+        if (self.quantity is None) == (self.reference is None):
+            raise ValueError("a derived value needs exactly one of `quantity:` or `reference:`")
+        return self
 
 
 class _StepBase(_Strict):
@@ -229,6 +252,10 @@ class Lesson(_Strict):
         description="name: number, nested list, or {random: {...}}",
     )
     model: Model | None = None
+    derived: dict[str, str | Derived] = Field(
+        default_factory=dict,
+        description="values shown, not asked: name: quantity (h1, dz1) or {reference: formula}",
+    )
     steps: list[Step] = Field(min_length=1)
 
     _source: str | None = PrivateAttr(None)

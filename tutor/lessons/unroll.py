@@ -36,7 +36,9 @@ class QuantityError(ValueError):
 
 
 def quantity_names(cell: str) -> tuple[str, ...]:
-    return (*STEP_QUANTITIES[cell], *STATE_QUANTITIES[cell], READOUT)
+    from tutor.lessons.gradients import gradient_names
+
+    return (*STEP_QUANTITIES[cell], *STATE_QUANTITIES[cell], READOUT, *gradient_names(cell))
 
 
 def split_quantity(text: str, t: int | None, cell: str) -> tuple[str, int | None]:
@@ -58,7 +60,11 @@ def split_quantity(text: str, t: int | None, cell: str) -> tuple[str, int | None
                 f'unknown quantity "{text}" for an {cell.upper()} cell'
                 f"{did_you_mean(name, known)}; known: {', '.join(known)} (add a time step: f1, h2)"
             )
-    if index is None and name != READOUT:
+    from tutor.lessons.gradients import timeless
+
+    if index is not None and timeless(name):
+        raise QuantityError(f'"{name}" has no time step; drop `t:`')
+    if index is None and name != READOUT and not timeless(name):
         raise QuantityError(f'quantity "{name}" needs a time step: write `t: 0` or "{name}0"')
     return name, index
 
@@ -76,6 +82,23 @@ class CellRun:
     traces: list[Any] = field(default_factory=list)
     readout_weight: np.ndarray | None = None
     readout_bias: np.ndarray | None = None
+    loss_target: np.ndarray | None = None
+    bias_shape: tuple[int, ...] = ()  # the given bias's shape (dB comes back shaped like it)
+    _gradients: Any = field(default=None, repr=False)
+
+    @property
+    def gradients(self) -> Any:
+        """The backward pass from the model's loss (tutor.lessons.gradients), computed once."""
+        if self._gradients is None:
+            from tutor.lessons.gradients import backprop
+
+            try:
+                self._gradients = backprop(self)
+            except QuantityError:
+                raise
+            except ValueError as exc:  # e.g. a target shaped unlike the output, y outside [0, 1]
+                raise QuantityError(f"loss: {exc}", ("loss",)) from None
+        return self._gradients
 
     def step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray | None, params: Any = None) -> Any:
         """One cell step with these inputs (diagnosis reruns steps with altered inputs)."""
@@ -102,6 +125,10 @@ class CellRun:
     def quantity(self, name: str, index: int | None) -> np.ndarray:
         kind = self.model.cell
         steps = len(self.traces)
+        from tutor.lessons.gradients import gradient_quantity, is_gradient
+
+        if is_gradient(name, kind):
+            return gradient_quantity(self, self.gradients, name, index)
         if name == READOUT:
             return self.readout(self.h[steps if index is None else _in_range(index, steps, name)])
         if name in STATE_QUANTITIES[kind]:
@@ -158,6 +185,10 @@ def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
         out = model.readout
         run.readout_weight = given(out.weight, "readout", "weight")
         run.readout_bias = given(out.bias, "readout", "bias") if out.bias else None
+    if model.weights.B is not None:
+        run.bias_shape = given(model.weights.B, "weights", "B").shape
+    if model.loss is not None:
+        run.loss_target = given(model.loss.target, "loss", "target")
     for x in xs:
         trace = run.step(x, run.h[-1], run.c[-1])
         run.traces.append(trace)

@@ -143,7 +143,25 @@ class LessonChecker:
                     f'"{name}" is both a given and a step id; rename one',
                     key=True,
                 )
-        earlier: set[str] = set(self.lesson.givens)
+        for name in self.lesson.derived:
+            clash = (
+                "a given"
+                if name in self.lesson.givens
+                else "a step id"
+                if name in step_ids
+                else f"the function {name}()"
+                if name in reserved
+                else None
+            )
+            if not str(name).isidentifier() or str(name).startswith("_"):
+                self.add(
+                    ("derived", name), f'derived name "{name}" must be an identifier', key=True
+                )
+            elif clash:
+                self.add(
+                    ("derived", name), f'derived "{name}" is also {clash}; rename one', key=True
+                )
+        earlier: set[str] = set(self.lesson.givens) | set(self.lesson.derived)
         for index, step in enumerate(self.lesson.steps):
             for k, name in enumerate(getattr(step, "names", None) or []):
                 if name not in earlier:
