@@ -21,6 +21,7 @@ import torch
 
 from engine import datasets
 from engine.events import Event, TrainingDone
+from engine.forecast import ForecastConfig, run_forecast
 from engine.job_spec import DEFAULTS, SPEC_KEYS, TASKS, validate_spec
 from engine.metric_format import format_metric, format_named_metric
 from engine.models import ModelConfig, build_model, recursive_forecast
@@ -192,18 +193,14 @@ def _run_sine(s: dict, on_event, should_stop) -> JobResult:
 
 
 def _run_forecast(spec: dict, on_event, should_stop) -> JobResult:
-    from engine.forecast import run_forecast  # the DATA engineer's pipeline, imported lazily
-
     config = {k: v for k, v in spec.items() if k != "task"}
     started = time.perf_counter()
     res = run_forecast(config, on_event, should_stop)
-    metrics = dict(getattr(res, "metrics", {}) or {})
-    history = getattr(res, "history", None) or {}
-    training = dict(getattr(res, "training", None) or {})
+    metrics, history, training = res.metrics, res.history, res.training
     result = JobResult(task="forecast", spec=dict(spec), detail=res)
-    run = str(spec.get("model", "lstm"))  # the name engine.forecast tags its events with
+    run = str(spec.get("model", ForecastConfig.model))  # the name engine.forecast tags events with
     result.runs[run] = {
-        "metrics": metrics,
+        "metrics": dict(metrics),
         "history": dict(history),
         "reason": training.get("reason", "completed"),
         "epochs_run": training.get("epochs_run", len(history.get("train_loss", []))),
@@ -212,13 +209,8 @@ def _run_forecast(spec: dict, on_event, should_stop) -> JobResult:
     result.cancelled = training.get("reason") == "cancelled"
     lines = ["holdout metrics:"]
     for name, m in metrics.items():
-        if isinstance(m, dict):
-            shown = ", ".join(
-                f"{k} {format_named_metric(k, v)}"
-                for k, v in m.items()
-                if isinstance(v, (int, float))
-            )
-            lines.append(f"  {name}: {shown}")
+        shown = ", ".join(f"{k} {format_named_metric(k, v)}" for k, v in m.items() if v is not None)
+        lines.append(f"  {name}: {shown}")
     result.summary = "\n".join(lines)
     return result
 
