@@ -96,3 +96,56 @@ def test_forward_values_are_shown_not_asked(one_step):
     asked = {s.id for s in one_step.steps}
     assert not asked & set(one_step.derived)
     assert f"{float(one_step.derived['y'].ravel()[0]):.4f}" in one_step.prompt("intro")
+
+
+# --- lesson: through time -------------------------------------------------------------------
+
+THROUGH_TIME = {
+    "dh1": "dz1 @ transpose(W[1:2, :])",
+    "dc1": "dh1 * o0 * (1 - tanh(c1)**2) + dc2 * f1",
+    "do0": "dh1 * tanh(c1)",
+    "di0": "dc1 * c_hat0",
+    "dc_hat0": "dc1 * i0",
+    "dz0": "concat(0 * f0, di0 * i0 * (1 - i0), dc_hat0 * (1 - c_hat0**2), do0 * o0 * (1 - o0))",
+    "dW": "transpose(concat(x0, h0)) @ dz0 + transpose(concat(x1, h1)) @ dz1",
+    "dB": "dz0 + dz1",
+    "dc0": "dc1 * f0",
+}
+THROUGH_TIME_MISTAKES = [
+    ("dc1", "dh1 * o0 * (1 - tanh(c1)**2)", "cell_path_forgotten"),
+    ("dc1", "dh1 * o0 * (1 - tanh(c1)**2) + dc2 * f0", "forget_gate_wrong_step"),
+    ("dc1", "dh1 * o0 + dc2 * f1", "tanh_prime_left_out"),
+    (
+        "dz0",
+        "concat(0 * f0, di0 * i0, dc_hat0 * (1 - c_hat0**2), do0 * o0)",
+        "sigmoid_prime_as_sigmoid",
+    ),
+    ("dW", "transpose(concat(x1, h1)) @ dz1", "weights_one_step_only"),
+    ("dB", "dz1", "weights_one_step_only"),
+    ("dh1", "dz1 @ transpose(W[0:1, :])", "authored"),
+]
+
+
+@pytest.fixture(scope="module")
+def through_time():
+    return LessonSession(load_lesson("lstm-backprop-through-time"))
+
+
+def test_through_time_right_answers_match_autograd(through_time, autograd):
+    for step_id, typed in THROUGH_TIME.items():
+        result = through_time.check(step_id, typed)
+        assert result.correct, (step_id, result.feedback)
+        if step_id in autograd:
+            np.testing.assert_allclose(result.expected, autograd[step_id], atol=1e-15)
+    assert through_time.check("which_path", "a").correct
+    # the cell-state path carries most of dc1, as the lesson claims
+    d = through_time.derived
+    via_c = d["dc2"] * d["f1"]
+    assert abs(via_c) > 3 * abs(through_time.expected("dc1") - via_c)
+
+
+@pytest.mark.parametrize(("step", "typed", "mistake"), THROUGH_TIME_MISTAKES)
+def test_through_time_mistakes_are_diagnosed(through_time, step, typed, mistake):
+    result = through_time.check(step, typed)
+    assert not result.correct
+    assert result.mistake == mistake, result.feedback
