@@ -14,6 +14,7 @@ from tutor.lessons.formula import (
     compare_formulas,
     evaluate,
     parse,
+    perturb,
 )
 
 HOSTILE = [
@@ -126,6 +127,12 @@ def test_values_are_float64_arrays():
 def test_sigmoid_is_stable_for_large_inputs():
     assert evaluate("sigmoid(-1000)", {}) == 0.0
     assert evaluate("sigmoid(1000)", {}) == 1.0
+    # The evaluator silences floating-point warnings, so call the function itself with them
+    # raised: the naive 1/(1+exp(-x)) overflows in exp(1000) for x = -1000.
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        out = FUNCTIONS["sigmoid"].impl(np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0]))
+    assert out[0] == 0.0 and out[-1] == 1.0 and out[2] == 0.5
+    assert out[1] == pytest.approx(np.exp(-40.0), rel=1e-12)  # no cancellation near 0
 
 
 @pytest.mark.parametrize(
@@ -319,10 +326,16 @@ def test_a_wrong_formula_is_not_the_same_value_here():
 
 
 def test_comparison_is_reproducible_with_a_given_rng():
-    runs = [
-        compare_formulas("2*x", "x*x", {"x": 2.0}, rng=np.random.default_rng(7)) for _ in range(2)
-    ]
-    assert runs[0] == runs[1]
+    values = {"x": np.array([0.5, -1.0]), "b": 0.0, "W": np.eye(2)}
+    first = perturb(values, np.random.default_rng(7))
+    again = perturb(values, np.random.default_rng(7))
+    other = perturb(values, np.random.default_rng(8))
+    for name in values:
+        np.testing.assert_array_equal(first[name], again[name])
+    assert any(not np.array_equal(first[n], other[n]) for n in values)
+    assert first["b"] != 0.0  # a zero given moves too: dropping it must be caught
+    only_x = perturb(values, np.random.default_rng(7), ["x"])
+    assert only_x["b"] == 0.0 and not np.array_equal(only_x["x"], values["x"])
 
 
 def test_a_long_flat_sum_is_not_mistaken_for_deep_nesting():

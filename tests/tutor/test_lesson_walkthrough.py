@@ -104,8 +104,10 @@ def test_preview_shows_the_value_or_the_column_of_the_error(session):
     assert unknown.value is None and "z9" in unknown.error
 
 
-def test_tolerance_is_shown_as_plus_or_minus_percent(session):
-    assert session.check("f0", "0.1").tolerance_text.startswith("±1%")
+def test_the_precision_asked_for_is_shown_with_the_verdict_and_in_the_prompt(session):
+    assert session.check("f0", "0.1").tolerance_text == "3 significant figures"
+    assert "Give 3 significant figures" in session.prompt("f0")
+    assert session.check("c1", "0.1").tolerance_text == "2 significant figures"
 
 
 def test_unparseable_answers_are_errors_not_verdicts(session):

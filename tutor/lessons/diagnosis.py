@@ -1,19 +1,15 @@
 """Why an answer is wrong: authored mistakes first, then the classic cell mistakes, generated.
 
-Each candidate is a wrong value a learner plausibly computes, with a friendly explanation. A
-candidate only counts when it differs clearly from the right value under the step's tolerance,
-so a diagnosis is never given for an answer that is nearly right.
+Each candidate is a wrong value a learner plausibly computes, with a friendly explanation.
+`tutor.lessons.judging` decides whether an answer makes one of these mistakes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from tutor.lessons.checking import clearly_different, close
-from tutor.lessons.schema import Tolerance
 from tutor.lessons.unroll import CellRun, activate
 
 GATE_NAMES = {
@@ -35,16 +31,6 @@ class Candidate:
     key: str
     value: np.ndarray
     message: str
-
-
-def diagnose(
-    value: np.ndarray, expected: np.ndarray, candidates: Iterable[Candidate], tol: Tolerance
-) -> Candidate | None:
-    """The first candidate the learner's value matches, among those clearly not right."""
-    for candidate in candidates:
-        if clearly_different(candidate.value, expected, tol) and close(value, candidate.value, tol):
-            return candidate
-    return None
 
 
 def cell_candidates(run: CellRun, name: str, t: int | None) -> list[Candidate]:
@@ -102,7 +88,8 @@ def _gate_mistakes(run: CellRun, gate: str, t: int) -> list[Candidate]:
             Candidate(
                 "wrong_slice",
                 activate(right_act, np.asarray(getattr(trace, f"z_{other}"))),
-                f"That is the {GATE_NAMES[other]}'s slice of z ({_columns(run, other)}), not the "
+                f"That is the {GATE_NAMES[other]}'s slice of {_pre(run)} ({_columns(run, other)}), "
+                f"not the "
                 f"{what}'s ({_columns(run, gate)}). This lesson orders the gates "
                 f"{_order(run)}; other conventions differ, which is an easy slip.",
             )
@@ -143,12 +130,21 @@ def _rerun_mistakes(run: CellRun, name: str, t: int) -> list[Candidate]:
             "before the activation.",
         )
     ]
+    if t >= 1 and field != "c":
+        out.append(
+            Candidate(
+                "wrong_time_step",
+                _field(run.step(x, run.h[t - 1], c), field),
+                f"You used `h{t - 1}`, the state of the step before; at this step the "
+                f"input `x{t}` is joined with `h{t}`.",
+            )
+        )
     if run.model.cell == "lstm" and field in ("z", "z_i", "z_f", "z_g", "z_o", "i", "f", "g", "o"):
         out.append(
             Candidate(
                 "c_for_h",
                 _field(run.step(x, c, c), field),
-                f"You used the cell state c{t} where the hidden state h{t} belongs: the gates "
+                f"You used the cell state `c{t}` where the hidden state `h{t}` belongs: the gates "
                 "look at the previous *hidden* state (concatenated with the input).",
             )
         )
@@ -167,28 +163,54 @@ def _cell_update_mistakes(run: CellRun, k: int) -> list[Candidate]:
         Candidate(
             "forget_term_left_out",
             i * g,
-            f"You left out the forget term: c{k} also keeps the old cell state, "
-            f"f{k - 1} * c{k - 1}, besides the new input i{k - 1} * c_hat{k - 1}.",
+            f"You left out the forget term: `c{k}` also keeps the old cell state, "
+            f"`f{k - 1} * c{k - 1}`, besides the new input `i{k - 1} * c_hat{k - 1}`.",
         ),
         Candidate(
             "input_term_left_out",
             f * c_prev,
-            f"You left out the input term: besides the remembered f{k - 1} * c{k - 1}, "
-            f"c{k} adds the new candidate admitted by the input gate, i{k - 1} * c_hat{k - 1}.",
+            f"You left out the input term: besides the remembered `f{k - 1} * c{k - 1}`, "
+            f"`c{k}` adds the new candidate admitted by the input gate, "
+            f"`i{k - 1} * c_hat{k - 1}`.",
         ),
         Candidate(
             "h_for_c",
             f * h_prev + i * g,
-            f"You used the hidden state h{k - 1} where the cell state c{k - 1} belongs: the "
+            f"You used the hidden state `h{k - 1}` where the cell state `c{k - 1}` belongs: the "
             "forget gate scales the previous *cell* state.",
         ),
         Candidate(
             "h_for_c",
             run.h[k],
-            f"That is the hidden state h{k}; the cell state c{k} is the value before tanh and "
-            "the output gate: f * c_prev + i * c_hat.",
+            f"That is the hidden state `h{k}`; the cell state `c{k}` is the value before tanh "
+            "and the output gate: `f * c_prev + i * c_hat`.",
         ),
         *_rerun_mistakes(run, "c", k - 1),
+        *_older_gates_in_cell_update(run, k),
+    ]
+
+
+def _older_gates_in_cell_update(run: CellRun, k: int) -> list[Candidate]:
+    """`c2 = f0 * c1 + ...`: one factor taken from the step before."""
+    if k < 2:
+        return []
+    now, before, c_prev = run.traces[k - 1], run.traces[k - 2], run.c[k - 1]
+    f, i, g = (np.asarray(getattr(now, n)) for n in ("f", "i", "g"))
+    old = {n: np.asarray(getattr(before, n)) for n in ("f", "i", "g")}
+    shown = {"f": "f", "i": "i", "g": "c_hat"}
+    values = {
+        "f": old["f"] * c_prev + i * g,
+        "i": f * c_prev + old["i"] * g,
+        "g": f * c_prev + i * old["g"],
+    }
+    return [
+        Candidate(
+            "wrong_time_step",
+            value,
+            f"You used `{shown[n]}{k - 2}` from the step before; `c{k}` uses this step's "
+            f"gates: `c{k} = f{k - 1} * c{k - 1} + i{k - 1} * c_hat{k - 1}`.",
+        )
+        for n, value in values.items()
     ]
 
 
@@ -204,23 +226,37 @@ def _hidden_mistakes(run: CellRun, k: int) -> list[Candidate]:
             Candidate(
                 "c_for_h",
                 c,
-                f"That is the cell state c{k}; the hidden state is h{k} = tanh(c{k}) * o{k - 1}.",
+                f"That is the cell state `c{k}`; the hidden state is "
+                f"`h{k} = tanh(c{k}) * o{k - 1}`.",
             ),
             Candidate(
                 "sigmoid_tanh_swap",
                 o * activate("sigmoid", c),
-                f"You squashed the cell state with sigmoid; h{k} uses tanh: tanh(c{k}) * o{k - 1}.",
+                f"You squashed the cell state with sigmoid; `h{k}` uses tanh: "
+                f"`tanh(c{k}) * o{k - 1}`.",
             ),
             Candidate(
                 "tanh_left_out",
                 o * c,
                 f"The cell state goes through tanh before the output gate: "
-                f"h{k} = tanh(c{k}) * o{k - 1}.",
+                f"`h{k} = tanh(c{k}) * o{k - 1}`.",
+            ),
+            *(
+                [
+                    Candidate(
+                        "wrong_time_step",
+                        np.asarray(run.traces[k - 2].o) * np.tanh(c),
+                        f"You used the output gate `o{k - 2}` of the step before; `h{k}` is "
+                        f"filtered by this step's gate: `tanh(c{k}) * o{k - 1}`.",
+                    )
+                ]
+                if k >= 2
+                else []
             ),
             Candidate(
                 "wrong_time_step",
                 o * np.tanh(run.c[k - 1]),
-                f"You used the old cell state c{k - 1}; h{k} uses the new one, c{k}.",
+                f"You used the old cell state `c{k - 1}`; `h{k}` uses the new one, `c{k}`.",
             ),
         ]
     elif kind == "gru":
@@ -229,9 +265,10 @@ def _hidden_mistakes(run: CellRun, k: int) -> list[Candidate]:
             Candidate(
                 "gru_update_reversed",
                 z * n + (1 - z) * h_prev,
-                "The update gate is applied the wrong way round: you computed z*n + (1-z)*h, "
-                f"but PyTorch's GRU keeps the old state where z is 1: h{k} = (1-z)*n + z*h{k - 1}. "
-                "Textbooks differ on this, so it is worth remembering.",
+                "The update gate is applied the wrong way round: you computed "
+                "`z*n + (1-z)*h`, but PyTorch's GRU keeps the old state where the update gate "
+                f"z is 1: `h{k} = (1-z)*n + z*h{k - 1}`. Chung et al. (2014) write it the "
+                "other way round, so it is worth remembering.",
             )
         )
     else:
@@ -239,7 +276,7 @@ def _hidden_mistakes(run: CellRun, k: int) -> list[Candidate]:
             Candidate(
                 "sigmoid_tanh_swap",
                 activate("sigmoid", np.asarray(trace.z)),
-                f"A simple RNN squashes with tanh, not sigmoid: h{k} = tanh(z{k - 1}).",
+                f"A simple RNN squashes with tanh, not sigmoid: `h{k} = tanh(z{k - 1})`.",
             )
         )
     return out + _rerun_mistakes(run, "h", k - 1)
@@ -262,8 +299,8 @@ def _readout_mistakes(run: CellRun) -> list[Candidate]:
             Candidate(
                 "c_for_h",
                 run.readout(run.c[last]),
-                f"You fed the cell state c{last} to the output layer; it takes the hidden "
-                f"state h{last}.",
+                f"You fed the cell state `c{last}` to the output layer; it takes the hidden "
+                f"state `h{last}`.",
             )
         )
     if last >= 1:
@@ -271,7 +308,7 @@ def _readout_mistakes(run: CellRun) -> list[Candidate]:
             Candidate(
                 "wrong_time_step",
                 run.readout(run.h[last - 1]),
-                f"You used h{last - 1}; the output layer reads the last hidden state, h{last}.",
+                f"You used `h{last - 1}`; the output layer reads the last hidden state, `h{last}`.",
             )
         )
     return out
@@ -294,8 +331,8 @@ def _wrong_time_step(run: CellRun, name: str, t: int | None) -> list[Candidate]:
             Candidate(
                 "wrong_time_step",
                 value,
-                f"That is {name}{other}, the value at {when}; this step asks for "
-                f"{name}{t}. Check which x and which previous state you used.",
+                f"That is `{name}{other}`, the value at {when}; this step asks for "
+                f"`{name}{t}`. Check which x and which previous state you used.",
             )
         )
     return out
@@ -310,6 +347,11 @@ def _gates(run: CellRun) -> tuple[str, ...]:
 
 def _order(run: CellRun) -> str:
     return ", ".join(GATE_NAMES.get(g, g) for g in run.layout)
+
+
+def _pre(run: CellRun) -> str:
+    """The lesson's name for the pre-activation: in a GRU `z` is the update gate."""
+    return "`z`" if run.model.cell != "gru" else "the pre-activation `concat(x, h) @ W + B`"
 
 
 def _columns(run: CellRun, gate: str) -> str:

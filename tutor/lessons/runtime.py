@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tutor.lessons import display
-from tutor.lessons.checking import close, shape_mismatch, tolerance_text
-from tutor.lessons.diagnosis import Candidate, cell_candidates, diagnose
+from tutor.lessons.checking import shape_mismatch
+from tutor.lessons.diagnosis import Candidate, cell_candidates
+from tutor.lessons.judging import StepCase, Verdict, judge_expression, judge_number, tight
+from tutor.lessons.precision import Precision, typed_numbers
 from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.references import LessonReferences
 from tutor.lessons.schema import (
@@ -29,9 +31,9 @@ from tutor.lessons.schema import (
     RunStep,
 )
 from tutor.lessons.suggest import did_you_mean
+from tutor.lessons.worlds import consistent_worlds, usable
 
 MAX_ANSWER_CHARS = 2000
-FORMULA_TRIALS = 6  # perturbed worlds a formula must agree in (WeBWorK uses a handful too)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class LessonSession:
         that `lessons validate` rejects).
         """
         self.lesson = lesson
-        self._perturbed: dict[str, list[dict[str, np.ndarray]]] = {}
+        self._cases: dict[str, StepCase] = {}
+        self._world_cache: dict[str, list] = {}
+        self._lesson_worlds: dict[frozenset[str], list[LessonReferences]] = {}
         if references is not None:
             self.seed, self.refs = references.seed, references
             return
@@ -124,7 +128,28 @@ class LessonSession:
         return display.render(text, lambda src: formula.evaluate(src, names))
 
     def prompt(self, step_id: str) -> str:
-        return self.render(step_id, self.step(step_id).prompt)
+        """The step's prompt, ending with what form of answer is asked for (the precision)."""
+        step = self.step(step_id)
+        text = self.render(step_id, step.prompt)
+        asked = self.answer_format(step_id)
+        return f"{text.rstrip()}\n\n*{asked}*" if asked else text
+
+    def answer_format(self, step_id: str) -> str:
+        """'Give 3 significant figures, or type the expression.' ('' when nothing is typed)."""
+        step = self.step(step_id)
+        if not isinstance(step, NumericStep):
+            return ""
+        if step.integer:
+            return "Answer with a whole number, or type the expression."
+        if step.legacy_tolerance:
+            rtol, atol = step.tolerance.rtol, step.tolerance.atol
+            return f"Answers within ±{rtol * 100:g}% (or ±{atol:g}) are accepted."
+        spec = step.precision_spec
+        if spec.decimals is not None:
+            n, unit = spec.decimals, "decimal place"
+        else:
+            n, unit = spec.figures, "significant figure"
+        return f"Give {n} {unit}{'' if n == 1 else 's'}, or type the expression."
 
     def hints(self, step_id: str) -> list[str]:
         """All hints in order; the app reveals them one at a time."""
@@ -174,92 +199,116 @@ class LessonSession:
         from tutor.lessons import formula
 
         expected = self.refs.values[step.id]
-        tol_text = tolerance_text(step.tolerance)
+        case = self.case(step)
+        rule = case.rule_text()
         if not text.strip():
-            return _unevaluable(expected, tol_text, "type an answer first", None)
+            return _unevaluable(expected, rule, "type an answer first", None)
         if len(text) > MAX_ANSWER_CHARS:
-            return _unevaluable(expected, tol_text, "that answer is too long", None)
+            return _unevaluable(expected, rule, "that answer is too long", None)
         names = self.refs.names_for(step)
         try:
-            value = np.asarray(formula.evaluate(text, names), dtype=float)
+            parsed = formula.parse(text)
+            value = np.asarray(formula.evaluate(parsed, names), dtype=float)
         except formula.FormulaError as exc:
-            return _unevaluable(expected, tol_text, _message(exc), _col(exc))
-        value_ok = close(value, expected, step.tolerance)
-        if isinstance(step, FormulaStep) and value_ok:
-            verdict = self._formula_verdict(step, text, names)
-            if verdict is not None:
-                return CheckResult(False, value, expected, verdict, None, tol_text)
-        if value_ok:
+            return _unevaluable(expected, rule, _message(exc), _col(exc))
+        mismatch = shape_mismatch(value, expected)
+        if mismatch:
+            return CheckResult(False, value, expected, f"Not quite: {mismatch}.", None, rule)
+        verdict = self._verdict(step, case, parsed, value)
+        if verdict.correct:
             return CheckResult(
                 True,
                 value,
                 expected,
                 f"Correct! The exact value is {display.exact(expected)}; later steps use it.",
                 None,
-                tol_text,
+                rule,
                 explanation=self.explanation(step.id),
             )
-        return self._wrong(step, value, expected, names, tol_text)
+        if verdict.mistake in ("too_few_figures", "ambiguous", "number_not_formula"):
+            feedback = verdict.feedback  # not a wrong value: no "not quite"
+        else:
+            feedback = f"Not quite: your answer is {display.short(value)}. " + (
+                verdict.feedback or "Look at the hints, or check each part of your expression."
+            )
+        return CheckResult(
+            False, value, expected, feedback, verdict.diagnosis, rule, mistake=verdict.mistake
+        )
 
-    def _formula_verdict(self, step: FormulaStep, text: str, names: dict) -> str | None:
-        """None when the expression is the formula; else why a matching value is not enough."""
+    def _verdict(self, step: Any, case: StepCase, parsed: Any, value: np.ndarray) -> Verdict:
+        """Expression or number: dispatch on what the learner typed."""
+        src = parsed.src.replace("\r", " ").replace("\n", " ").strip()
+        if not parsed.names:
+            if case.is_formula:
+                return _number_for_formula(step, case, value)
+            return judge_number(case, value, typed_numbers(parsed.tree, src))
+        worlds = self._answer_worlds(step, parsed)
+        as_expression = judge_expression(replace(case, worlds=worlds), value)
+        if as_expression.correct or case.is_formula or not _has_decimals(parsed):
+            return as_expression
+        # Names mixed with typed-in numbers (`0.5125 * tanh(c2)`): a calculation, judged by value.
+        return judge_number(case, value, None)
+
+    def _answer_worlds(self, step: Any, parsed: Any) -> list:
         from tutor.lessons import formula
 
-        comparison = formula.compare_formulas(
-            text, step.reference, names, namespaces=self._namespaces(step) or None
-        )
-        if comparison.equivalent:
-            return None
-        return comparison.message or (
-            "Right value, but not the formula: it does not follow the givens when they change."
-        )
+        out = []
+        for names, ref, wrongs in self._worlds_of(step):
+            try:
+                got = np.asarray(formula.evaluate(parsed, names), dtype=float)
+            except formula.FormulaError:
+                got = None
+            out.append((got, ref, wrongs))
+        return out
 
-    def _namespaces(self, step: FormulaStep) -> list[dict[str, np.ndarray]]:
-        """Consistent perturbed worlds: givens moved, every earlier reference recomputed."""
-        if step.id not in self._perturbed:
-            rng = np.random.default_rng(20241104)
-            spaces = []
-            for _ in range(FORMULA_TRIALS):
-                moved = {
-                    name: v * (1.0 + 0.3 * rng.standard_normal(v.shape))
-                    + 0.2 * rng.standard_normal(v.shape)
-                    for name, v in self.refs.givens.items()
-                }
-                errors: list = []
-                refs = LessonReferences(self.lesson, self.seed, errors, givens=moved)
+    def case(self, step: NumericStep | FormulaStep) -> StepCase:
+        """How this step judges answers: the reference, the candidates, the precision."""
+        if step.id not in self._cases:
+            legacy = step.legacy_tolerance
+            spec = step.precision_spec
+            self._cases[step.id] = StepCase(
+                expected=self.refs.values[step.id],
+                candidates=self.candidates(step),
+                precision=None if legacy else Precision(spec.figures, spec.decimals),
+                tolerance=(step.tolerance.rtol, step.tolerance.atol),
+                integer=step.integer,
+                is_formula=isinstance(step, FormulaStep),
+            )
+        return self._cases[step.id]
+
+    def _worlds_of(self, step: Any) -> list:
+        """Per consistent world: the names the answer may use, the reference, the candidates."""
+        if step.id not in self._world_cache:
+            key = frozenset(step.fixed)
+            if key not in self._lesson_worlds:
+                self._lesson_worlds[key] = consistent_worlds(self.lesson, self.seed, self.refs, key)
+            out = []
+            for refs in usable(self._lesson_worlds[key], self.refs, step.id):
                 names = refs.names_for(step)
-                if set(names) >= set(self.refs.names_for(step)):
-                    spaces.append(names)
-            self._perturbed[step.id] = spaces
-        return self._perturbed[step.id]
+                wrongs = [c.value for c in self._candidates_in(step, refs, names)]
+                out.append((names, refs.values[step.id], wrongs))
+            self._world_cache[step.id] = out
+        return self._world_cache[step.id]
 
-    def _wrong(
-        self,
-        step: NumericStep | FormulaStep,
-        value: np.ndarray,
-        expected: np.ndarray,
-        names: dict,
-        tol_text: str,
-    ) -> CheckResult:
-        mismatch = shape_mismatch(value, expected)
-        if mismatch:
-            feedback = f"Not quite: {mismatch}."
-            return CheckResult(False, value, expected, feedback, None, tol_text)
-        found = diagnose(value, expected, self.candidates(step, names), step.tolerance)
-        feedback = f"Not quite: your answer is {display.short(value)}, which is not within "
-        feedback += f"{tol_text} of the right value."
-        if found is None:
-            feedback += " Look at the hints, or check each part of your expression."
-            return CheckResult(False, value, expected, feedback, None, tol_text)
-        return CheckResult(
-            False,
-            value,
-            expected,
-            f"{feedback} {found.message}",
-            found.message,
-            tol_text,
-            mistake=found.key,
-        )
+    def _candidates_in(self, step: Any, refs: LessonReferences, names: dict) -> list[Any]:
+        """The step's candidates recomputed in a world, aligned with `candidates(step)`."""
+        from tutor.lessons import formula
+
+        out: list[Any] = []
+        for mistake in step.mistakes:
+            try:
+                formula.evaluate(mistake.expression, self.refs.names_for(step))
+            except formula.FormulaError:
+                continue  # left out of candidates() too
+            try:
+                wrong = np.asarray(formula.evaluate(mistake.expression, names), dtype=float)
+            except formula.FormulaError:
+                wrong = None
+            out.append(Candidate("authored", wrong, ""))
+        if step.id in refs.quantities and refs.run is not None:
+            name, t = refs.quantities[step.id]
+            out += cell_candidates(refs.run, name, t)
+        return out
 
     def candidates(
         self, step: NumericStep | FormulaStep, names: dict | None = None
@@ -336,6 +385,32 @@ def choice_index(step: ChoiceStep, text: str) -> int | None:
         if choice.text.strip().lower() == text.strip().lower():
             return i
     return None
+
+
+def _number_for_formula(step: FormulaStep, case: StepCase, value: np.ndarray) -> Verdict:
+    """A formula step answered with a number: say so, whether or not the number is right."""
+    from tutor.lessons import formula
+
+    wanted = ", ".join(sorted(formula.parse(step.reference).names))
+    if tight(value, case.expected):
+        message = (
+            "Right value, but that is a number, not the formula: write it in terms of " + wanted
+        )
+        return Verdict(False, message, None, "number_not_formula")
+    return Verdict(False, f"This step asks for the formula, in terms of {wanted}.")
+
+
+def _has_decimals(parsed: Any) -> bool:
+    """Does the expression contain a typed-in number that is not a whole one (0.5125)?"""
+    import ast
+
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+        and not float(node.value).is_integer()
+        for node in ast.walk(parsed.tree)
+    )
 
 
 def _not_answerable(step: Any) -> CheckResult:

@@ -30,6 +30,15 @@ class Tolerance(_Strict):
     atol: float = Field(DEFAULT_ATOL, ge=0, description="absolute tolerance, matters near zero")
 
 
+class Precision(_Strict):
+    """How precisely a typed number must be given: significant figures, or decimal places."""
+
+    figures: int = Field(3, ge=1, le=15, description="significant figures (STACK-style)")
+    decimals: int | None = Field(
+        None, ge=0, le=15, description="decimal places instead of significant figures"
+    )
+
+
 class Mistake(_Strict):
     """An anticipated wrong answer: when the learner's value matches it, show the feedback."""
 
@@ -149,8 +158,45 @@ class _ValueStep(_StepBase):
     )
     t: int | None = Field(None, ge=0, description="time step for `quantity` (f at t=1 is f1)")
     reference: str | None = Field(None, description="formula over givens and earlier step ids")
-    tolerance: Tolerance = Field(default_factory=Tolerance)
+    precision: Precision | int | None = Field(
+        None,
+        description="typed numbers must be right to this many significant figures (default 3),"
+        " or {decimals: N}",
+    )
+    tolerance: Tolerance = Field(
+        default_factory=Tolerance,
+        description="legacy ±window for typed numbers, used only when written; prefer precision",
+    )
+    integer: bool = Field(
+        False, description="a count: the answer must be a whole number, exactly right"
+    )
+    fixed: list[str] = Field(
+        default_factory=list,
+        description="givens an expression may treat as constants: they keep the lesson's value"
+        " when the answer is tested at other values (an initial state of zeros, say)",
+    )
     mistakes: list[Mistake] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> _ValueStep:
+        if "tolerance" in self.model_fields_set and (self.precision is not None or self.integer):
+            raise ValueError("give `precision` (or `integer`) or the legacy `tolerance`, not both")
+        if isinstance(self.precision, int) and not 1 <= self.precision <= 15:
+            raise ValueError("`precision` counts significant figures: 1 to 15")
+        if self.integer and self.precision is not None:
+            raise ValueError("an `integer` step is exact; drop `precision`")
+        return self
+
+    @property
+    def precision_spec(self) -> Precision:
+        if isinstance(self.precision, int):
+            return Precision(figures=self.precision)
+        return self.precision or Precision()
+
+    @property
+    def legacy_tolerance(self) -> bool:
+        """True when the author wrote `tolerance:`: typed numbers are judged by that window."""
+        return "tolerance" in self.model_fields_set
 
 
 class NumericStep(_ValueStep):

@@ -17,7 +17,6 @@ import yaml
 
 from engine.job_spec import validate_spec
 from tutor.lessons import display
-from tutor.lessons.checking import clearly_different, close
 from tutor.lessons.loading import read_lesson
 from tutor.lessons.locate import Loc, mark_of
 from tutor.lessons.problems import LessonError, Problem
@@ -27,7 +26,7 @@ from tutor.lessons.suggest import did_you_mean
 
 CODE_SPAN = re.compile(r"`([^`]+)`")
 SEED_NOTE = re.compile(r" \(for the learner with seed \d+\)")
-RANDOM_SEEDS = (0, 1, 2, 3)  # random lessons must work for more than one learner
+RANDOM_SEEDS = tuple(range(64))  # random lessons must work for every learner we can sample
 
 
 def validate_paths(paths: Iterable[str | Path], known_ids: Iterable[str] = ()) -> list[Problem]:
@@ -83,6 +82,8 @@ class LessonChecker:
         self.found: dict[tuple[int, int, str], Problem] = {}
         # (loc, message) -> number of sampled learners for whom a step passes unsolved
         self.unsolved: dict[tuple[Loc, str], int] = {}
+        # (loc, step, mistake) -> (precision needed, accepted?, learners, first seed)
+        self.precision_notes: dict[tuple, tuple] = {}
 
     def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
         line, col = mark_of(self.root, loc, key=key)
@@ -97,6 +98,7 @@ class LessonChecker:
         for seed in seeds:
             self.check_seed(seed)
         self.report_unsolved(len(seeds))
+        self.report_precision(len(seeds))
         return sorted(self.found.values(), key=lambda p: (p.line, p.col))
 
     # --- static ------------------------------------------------------------------------
@@ -240,21 +242,90 @@ class LessonChecker:
             return None
 
     def check_value_step(self, index: int, step: Any, refs: LessonReferences, seed: int) -> None:
+        """Every authored and built-in mistake must be refused, for every sampled learner."""
+        from tutor.lessons.runtime import LessonSession
+
+        session = LessonSession(self.lesson, references=refs)
         expected = refs.values[step.id]
         names = refs.names_for(step)
-        tol = step.tolerance
         seed_note = f" (for the learner with seed {seed})" if seed else ""
         for k, mistake in enumerate(step.mistakes):
             loc = ("steps", index, "mistakes", k, "expression")
             wrong = self.try_formula(loc, f"step {step.id}: mistake", mistake.expression, names)
-            if wrong is not None and not clearly_different(wrong, expected, tol):
+            if wrong is None:
+                continue
+            if session.check(step.id, mistake.expression).correct:
                 self.add(
                     loc,
-                    f"step {step.id}: this mistake gives {display.short(wrong)}, "
-                    f"indistinguishable from the right answer {display.short(expected)} "
-                    f"under the step's tolerance{seed_note}; tighten `tolerance` or drop it",
+                    f"step {step.id}: this mistake is indistinguishable from the right answer: "
+                    f"`{mistake.expression}` is accepted (it agrees with the reference here and "
+                    f"when the givens move){seed_note}; drop it or fix the reference",
                 )
-        self.check_unsolved(index, step, refs, expected, names)
+                continue
+            self.check_as_number(session, step, loc, wrong, f"mistake `{mistake.expression}`", seed)
+        if step.id in refs.quantities:
+            quantity_loc = ("steps", index, "quantity")
+            for candidate in session.candidates(step)[len(step.mistakes) :]:
+                label = f'built-in mistake "{candidate.key}" ({_first_words(candidate.message)})'
+                self.check_as_number(session, step, quantity_loc, candidate.value, label, seed)
+        self.check_unsolved(index, step, refs, expected, names, session)
+
+    def check_as_number(
+        self, session: Any, step: Any, loc: Loc, wrong: np.ndarray, label: str, seed: int
+    ) -> None:
+        """A mistake's value typed as a learner would type it must not be accepted."""
+        from tutor.lessons.judging import distinct
+
+        expected = session.refs.values[step.id]
+        if isinstance(step, FormulaStep) or not distinct(wrong, expected):
+            return  # a formula step refuses numbers; an equal value is no mistake here
+        if wrong.size != expected.size:
+            return
+        case = session.case(step)
+        typed = typed_as_learner(wrong, case)
+        result = session.check(step.id, typed)
+        if result.correct or result.mistake == "ambiguous":
+            self.note_precision(loc, step, label, case, expected, wrong, seed, result.correct)
+
+    def note_precision(
+        self,
+        loc: Loc,
+        step: Any,
+        label: str,
+        case: Any,
+        expected: np.ndarray,
+        wrong: np.ndarray,
+        seed: int,
+        accepted: bool,
+    ) -> None:
+        """Collect, over all sampled learners, the precision that would separate a mistake."""
+        needed = _separating(case, expected, wrong)
+        key = (tuple(loc), step.id, label)
+        old = self.precision_notes.get(key)
+        seeds = (old[2] if old else 0) + 1
+        worst = needed if old is None else _max_need(old[0], needed)
+        self.precision_notes[key] = (worst, accepted or (old[1] if old else False), seeds, seed)
+
+    def report_precision(self, n_seeds: int) -> None:
+        for (loc, step_id, label), (needed, accepted, count, seed) in self.precision_notes.items():
+            case_text = needed or "no precision"
+            who = (
+                f" for {count} of {n_seeds} sampled learners (first: seed {seed})"
+                if n_seeds > 1
+                else ""
+            )
+            what = (
+                "is accepted as right"
+                if accepted
+                else "rounds like the right answer, so learners typing the right number are "
+                "asked for more figures"
+            )
+            fix = (
+                f"ask for `{case_text}`"
+                if needed
+                else "the values cannot be told apart; drop the mistake or change the givens"
+            )
+            self.add(loc, f"step {step_id}: {label} {what} at the step's precision{who}; {fix}")
 
     def check_unsolved(
         self,
@@ -263,56 +334,50 @@ class LessonChecker:
         refs: LessonReferences,
         expected: np.ndarray,
         names: dict,
+        session: Any,
     ) -> None:
         loc = ("steps", index, "quantity" if step.quantity else "reference")
-        tol = step.tolerance
-        if close(np.zeros_like(expected), expected, tol):
+        case = session.case(step)
+        if not isinstance(step, FormulaStep) and session.check(step.id, "0").correct:
             self.note_unsolved(
                 loc,
                 f"step {step.id} would pass unsolved: an answer of 0 is accepted "
-                f"(the right value is {display.short(expected)}); ask for "
-                "something else or tighten `tolerance.atol`",
+                f"(the right value is {display.short(expected)}); ask for something else",
             )
-        if isinstance(step, FormulaStep):
-            self.check_unsolved_formula(loc, step, refs, expected, names)
-            return
         for name, value in names.items():
-            if close(value, expected, tol):
+            if session.check(step.id, name).correct:
                 self.note_unsolved(
                     loc,
                     f'step {step.id} would pass unsolved: typing just "{name}" is '
-                    f"accepted; ask for a value the learner must compute",
+                    "accepted; ask for a value the learner must compute",
                 )
-
-    def check_unsolved_formula(
-        self,
-        loc: Loc,
-        step: FormulaStep,
-        refs: LessonReferences,
-        expected: np.ndarray,
-        names: dict,
-    ) -> None:
-        from tutor.lessons.runtime import LessonSession
-
-        session = LessonSession(self.lesson, references=refs)
-        for typed in [display.exact(expected), *names]:
-            if session.check(step.id, typed).correct:
+            elif (
+                not isinstance(step, FormulaStep)
+                and value.size == expected.size
+                and session.check(step.id, typed_as_learner(value, case)).correct
+            ):
                 self.note_unsolved(
                     loc,
-                    f'step {step.id} would pass unsolved: "{typed}" is accepted as the '
-                    f"formula; check `names:` and that the reference uses the givens",
+                    f'step {step.id} would pass unsolved: copying the value of "{name}" is '
+                    "accepted at the step's precision; ask for more figures or another value",
+                )
+        if isinstance(step, FormulaStep):
+            if session.check(step.id, display.exact(expected)).correct:
+                self.note_unsolved(
+                    loc,
+                    f"step {step.id} would pass unsolved: the number itself is accepted as "
+                    "the formula; check `names:` and that the reference uses the givens",
                 )
 
     def note_unsolved(self, loc: Loc, message: str) -> None:
         self.unsolved[(tuple(loc), message)] = self.unsolved.get((tuple(loc), message), 0) + 1
 
     def report_unsolved(self, n_seeds: int) -> None:
-        """Fixed lessons: always. Random ones: when it holds for at least half the learners
-        sampled, since a one-off coincidence of drawn numbers is not an authoring mistake."""
+        """An error when it holds for any sampled learner: that learner gets a free pass."""
         for (loc, message), count in self.unsolved.items():
             if n_seeds == 1:
                 self.add(loc, message)
-            elif 2 * count >= n_seeds:
+            else:
                 self.add(loc, f"{message} (for {count} of {n_seeds} sampled learners)")
 
 
@@ -323,3 +388,53 @@ def job_problems(specs: list[dict[str, Any]]) -> list[list[str]]:
 
 def _has_random(lesson: Lesson) -> bool:
     return any(isinstance(v, dict) for v in lesson.givens.values())
+
+
+def typed_as_learner(value: np.ndarray, case: Any) -> str:
+    """How a learner types this value at the step's precision (`5.13e-01`, `[1.20e+00, ...]`)."""
+    array = np.asarray(value, dtype=float)
+    if case.integer:
+        one = lambda v: str(int(round(v)))  # noqa: E731
+    elif case.precision is None:
+        one = repr
+    elif case.precision.decimals is not None:
+        one = lambda v: f"{v:.{case.precision.decimals}f}"  # noqa: E731
+    else:
+        one = lambda v: f"{v:.{case.precision.figures - 1}e}"  # noqa: E731
+
+    def fmt(a: np.ndarray) -> str:
+        if a.ndim == 0:
+            return one(float(a))
+        return "[" + ", ".join(fmt(row) for row in a) + "]"
+
+    return fmt(array)
+
+
+def _separating(case: Any, expected: np.ndarray, wrong: np.ndarray) -> str | None:
+    """`precision: 4` (or `{decimals: 3}`) that would tell the two values apart; None: none."""
+    from tutor.lessons.precision import Precision, flat
+
+    base = case.precision or Precision()
+    best = None
+    for x, y in zip(flat(expected), flat(wrong), strict=True):
+        p = base.separating(float(x), float(y))
+        if p is not None:
+            n = p.decimals if p.decimals is not None else p.figures
+            best = n if best is None else min(best, n)
+    if best is None:
+        return None
+    if base.decimals is not None:
+        return f"precision: {{decimals: {best}}}"
+    return f"precision: {best}"
+
+
+def _max_need(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return None
+    number = lambda t: int(re.sub(r"\D", "", t))  # noqa: E731
+    return a if number(a) >= number(b) else b
+
+
+def _first_words(message: str, n: int = 8) -> str:
+    words = message.split()
+    return " ".join(words[:n]) + (" ..." if len(words) > n else "")
