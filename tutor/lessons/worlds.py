@@ -25,7 +25,7 @@ def consistent_worlds(
 ) -> list[LessonReferences]:
     """WORLDS recomputed lessons whose givens are moved (steps undefined there are left out)."""
     rng = np.random.default_rng(WORLD_SEED)
-    held = set(fixed)
+    held = set(fixed) | _loss_targets(lesson)
     moving = [name for name in base.givens if name not in held]
     worlds = []
     for _ in range(WORLDS):
@@ -40,3 +40,11 @@ def usable(worlds: list[LessonReferences], base: LessonReferences, step_id: str)
     step = base.lesson.step(step_id)
     wanted = set(base.names_for(step))
     return [w for w in worlds if step_id in w.values and set(w.names_for(step)) >= wanted]
+
+
+def _loss_targets(lesson: Lesson) -> set[str]:
+    """A loss's target is the problem's label, not an input: a learner may use its value (with
+    target 1 only the first term of the cross-entropy is left), so it is never moved."""
+    loss = getattr(lesson.model, "loss", None) if lesson.model is not None else None
+    target = getattr(loss, "target", None)
+    return {target} if isinstance(target, str) else set()
