@@ -15,6 +15,7 @@ import json
 import os
 import struct
 import tempfile
+from collections.abc import Callable
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from engine.checkpoint_schema import model_config_problems, shape_problems
 from engine.models import Forecaster, ModelConfig, build_model
 
 FORMAT = "lstm-tutor-checkpoint"  # the file format; callers may keep their own "format" key
@@ -128,7 +130,8 @@ def _header(path: Path, raw: bytes) -> dict:
         )
     if 8 + n > len(raw):
         raise CheckpointError(
-            f"{path} is truncated: its header needs {8 + n} bytes, the file has {len(raw)}"
+            f"{path} is truncated or not an lstm-tutor checkpoint: its header needs {8 + n} "
+            f"bytes, the file has {len(raw)}"
         )
     try:
         header = json.loads(raw[8 : 8 + n].decode("utf-8"))
@@ -139,17 +142,48 @@ def _header(path: Path, raw: bytes) -> dict:
     if not isinstance(header, dict):
         raise CheckpointError(f"{path} is not an lstm-tutor checkpoint (unexpected header)")
     data_len = len(raw) - 8 - n
-    ends = [
-        t["data_offsets"][1]
-        for k, t in header.items()
-        if k != "__metadata__" and isinstance(t, dict) and "data_offsets" in t
-    ]
+    entries = {k: t for k, t in header.items() if k != "__metadata__"}
+    for name, entry in entries.items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise CheckpointError(f"{path} has a damaged tensor entry {name!r}: {problem}")
+    ends = [t["data_offsets"][1] for t in entries.values()]
     if ends and max(ends) > data_len:
         raise CheckpointError(
             f"{path} is truncated: its tensors need {max(ends)} bytes of data, "
             f"the file holds {data_len}; save it again"
         )
     return header
+
+
+_ITEMSIZE = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1,
+             "U8": 1, "BOOL": 1}  # fmt: skip
+
+
+def _entry_problem(entry: Any) -> str | None:
+    """A header entry: dtype, shape and data_offsets of the right types, and agreeing.
+
+    Python ints throughout, so a shape of [2**40, 2**40] cannot wrap around to a small size.
+    """
+    if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+        return "expected exactly dtype, shape and data_offsets"
+    dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+    if dtype not in _ITEMSIZE:
+        return f"unknown dtype {dtype!r}"
+    if not isinstance(shape, list) or len(shape) > 8 or not all(_count(d) for d in shape):
+        return f"shape must be a list of non-negative integers, not {shape!r}"
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_count(o) for o in offsets)):
+        return f"data_offsets must be two non-negative integers, not {offsets!r}"
+    size = _ITEMSIZE[dtype]
+    for d in shape:
+        size *= d
+    if offsets[1] - offsets[0] != size:
+        return f"data_offsets {offsets} hold {offsets[1] - offsets[0]} bytes, shape needs {size}"
+    return None
+
+
+def _count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
 
 
 def _metadata(path: Path, raw: bytes) -> tuple[ModelConfig, dict]:
@@ -169,10 +203,18 @@ def _metadata(path: Path, raw: bytes) -> tuple[ModelConfig, dict]:
             f"reads version {FORMAT_VERSION} (upgrade lstm-tutor, or train and save again)"
         )
     try:
-        config = ModelConfig.from_dict(json.loads(meta["model_config"]))
+        stored = json.loads(meta["model_config"])
+        if not isinstance(stored, dict):
+            raise ValueError("model_config is not a JSON object")
+        too_big = model_config_problems(stored)
+        if too_big:
+            raise ValueError("; ".join(too_big))
+        config = ModelConfig.from_dict(stored)
         user = json.loads(meta.get("metadata", "{}"))
         versions = json.loads(meta.get("versions", "{}"))
-    except (KeyError, TypeError, ValueError) as exc:
+    except KeyError as exc:
+        raise CheckpointError(f"{path} has no {exc} in its metadata") from None
+    except (TypeError, ValueError, RecursionError) as exc:
         raise CheckpointError(f"{path} has a damaged model config or metadata: {exc}") from None
     user = dict(user) if isinstance(user, dict) else {"value": user}
     user["model_config"] = config.to_dict()
@@ -186,10 +228,29 @@ def read_metadata(path: str | os.PathLike) -> dict:
     return _metadata(path, raw)[1]
 
 
-def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> tuple[Forecaster, dict]:
-    """The model (eval mode) and its metadata, which also holds model_config and versions."""
+def load(
+    path: str | os.PathLike,
+    device: str | torch.device = "cpu",
+    check: Callable[[dict], list[str]] | None = None,
+) -> tuple[Forecaster, dict]:
+    """The model (eval mode) and its metadata, which also holds model_config and versions.
+
+    Before anything is built: the config's sizes are bounded, the header's tensor shapes must
+    be those the config implies, and `check(metadata)` (the caller's schema) must find nothing.
+    """
     path, raw = _read(path)
+    header = _header(path, raw)
     config, metadata = _metadata(path, raw)
+    problems = check(metadata) if check is not None else []
+    if problems:
+        raise CheckpointError(f"{path} has invalid metadata: " + "; ".join(problems))
+    declared = {k: t["shape"] for k, t in header.items() if k != "__metadata__"}
+    parts = shape_problems(config, declared)
+    if parts:
+        raise CheckpointError(
+            f"{path} does not match its own model config ({config.kind}, hidden {config.hidden}, "
+            f"{config.layers} layer(s), head {config.head}): " + " | ".join(parts)
+        )
     from safetensors.torch import load as st_load
 
     try:
@@ -197,27 +258,7 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu") -> tuple[F
     except Exception as exc:  # safetensors raises its own error type for damaged data
         raise CheckpointError(f"{path} has damaged tensor data: {exc}") from None
 
-    model = build_model(config)
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(tensors))
-    unexpected = sorted(set(tensors) - set(expected))
-    shapes = [
-        f"{k}: file {tuple(tensors[k].shape)}, model {tuple(expected[k].shape)}"
-        for k in expected
-        if k in tensors and tensors[k].shape != expected[k].shape
-    ]
-    if missing or unexpected or shapes:
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(missing[:5]))
-        if unexpected:
-            parts.append("unexpected " + ", ".join(unexpected[:5]))
-        if shapes:
-            parts.append("shapes differ: " + "; ".join(shapes[:5]))
-        raise CheckpointError(
-            f"{path} does not match its own model config ({config.kind}, hidden {config.hidden}, "
-            f"{config.layers} layer(s), head {config.head}): " + " | ".join(parts)
-        )
+    model = build_model(config)  # names and shapes were checked against the header above
     model.load_state_dict(tensors, strict=True)
     model.to(device)
     model.eval()

@@ -15,21 +15,24 @@ import click
 
 
 def input_file(path: Path | None, flag: str) -> None:
-    """An existing regular file, or a UsageError naming the flag."""
+    """An existing regular file, or an error naming the flag (exit 1, as when the engine
+    found the problem later)."""
     if path is None:
         return
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise click.UsageError(f"{flag} file {str(path)!r} does not exist") from None
+        raise click.ClickException(f"{flag} file {str(path)!r} does not exist") from None
     except OSError as exc:
-        raise click.UsageError(
+        raise click.ClickException(
             f"{flag} file {str(path)!r} cannot be read: {exc.strerror}"
         ) from None
     if stat.S_ISDIR(mode):
-        raise click.UsageError(f"{flag} {str(path)!r} is a folder, not a file")
+        raise click.ClickException(f"{flag} {str(path)!r} is a folder, not a file")
     if not stat.S_ISREG(mode):
-        raise click.UsageError(f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)")
+        raise click.ClickException(
+            f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)"
+        )
 
 
 def output_file(path: Path | None, flag: str) -> None:
@@ -38,14 +41,16 @@ def output_file(path: Path | None, flag: str) -> None:
         return
     folder = path.parent if str(path.parent) else Path(".")
     if path.exists() and path.is_dir():
-        raise click.UsageError(f"{flag} {str(path)!r} is a folder; give a file name")
+        raise click.ClickException(f"{flag} {str(path)!r} is a folder; give a file name")
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):
-        raise click.UsageError(f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)")
+        raise click.ClickException(
+            f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)"
+        )
     if not folder.exists():
-        raise click.UsageError(
+        raise click.ClickException(
             f"{flag}: the folder {str(folder)!r} does not exist; create it first"
         )
     if not folder.is_dir():
-        raise click.UsageError(f"{flag}: {str(folder)!r} is a file, not a folder")
+        raise click.ClickException(f"{flag}: {str(folder)!r} is a file, not a folder")
     if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise click.UsageError(f"{flag}: cannot write {str(path)!r} (permission denied)")
+        raise click.ClickException(f"{flag}: cannot write {str(path)!r} (permission denied)")

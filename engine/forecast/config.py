@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from engine import limits
 from engine.vocabulary import (
     DATASETS,
     DEFAULT_DEVICE,
@@ -103,14 +105,48 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
             p.append(f"{k} must be a positive integer, not {v!r}")
     if not 0 <= float(d.get("dropout", 0.0)) < 1:
         p.append(f"dropout must be in [0, 1), not {d['dropout']!r}")
-    if not float(d.get("lr", 1.0)) > 0:
-        p.append(f"lr must be positive, not {d['lr']!r}")
+    p += limit_problems(d)
     if d.get("test_size") is not None and d.get("test_start") is not None:
         p.append("give test_size or test_start, not both")
     for k in ("targets", "covariates"):
         if isinstance(d.get(k), str):
             p.append(f"{k} must be a list of column names")
     return p
+
+
+def limit_problems(d: dict) -> list[str]:
+    """Hard upper bounds (engine.limits), the seed's range and a finite learning rate: checked
+    before any data is read or memory allocated."""
+    p = []
+    for k, top in UPPER.items():
+        v = d.get(k)
+        if isinstance(v, int) and not isinstance(v, bool) and v > top:
+            p.append(f"{k} must be at most {top:,}, not {v:,}")
+    seed = d.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= limits.MAX_SEED:
+        p.append(f"seed must be a whole number from 0 to {limits.MAX_SEED}, not {seed!r}")
+    lr = d.get("lr", 1e-3)
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not math.isfinite(lr):
+        p.append(f"lr must be a finite number, not {lr!r}")
+    elif not 0 < lr <= limits.LR_MAX:
+        p.append(f"lr must be positive and at most {limits.LR_MAX:g}, not {lr!r}")
+    clip = d.get("grad_clip")
+    if clip is not None and (not isinstance(clip, (int, float)) or not math.isfinite(clip)):
+        p.append(f"grad_clip must be a finite number or None, not {clip!r}")
+    return p
+
+
+UPPER = {
+    "window": limits.MAX_WINDOW,
+    "horizon": limits.MAX_HORIZON,
+    "hidden": limits.MAX_HIDDEN,
+    "layers": limits.MAX_LAYERS,
+    "epochs": limits.MAX_EPOCHS,
+    "batch_size": limits.MAX_BATCH,
+    "season": limits.MAX_SEASON,
+    "threads": limits.MAX_THREADS,
+    "patience": limits.MAX_EPOCHS,
+}
 
 
 def checked(config: ForecastConfig | dict) -> ForecastConfig:

@@ -51,7 +51,7 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
     from engine import checkpoint as ckpt  # torch: imported only when a checkpoint is used
 
     try:
-        model, meta = ckpt.load(config.load)
+        model, meta = ckpt.load(config.load, check=_metadata_problems)
     except ckpt.CheckpointError as e:
         raise ForecastError(str(e)) from None
     except (OSError, KeyError) as e:
@@ -60,6 +60,12 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
         raise ForecastError(
             f"{config.load} is not a forecast checkpoint (format {meta.get('format')!r}); "
             "save one with --save"
+        )
+    given = list(config.targets or [])
+    if given and given != list(meta["targets"]):
+        raise ForecastError(
+            f"--target {' '.join(given)}: the checkpoint forecasts {', '.join(meta['targets'])} "
+            "(a checkpoint predicts what it was trained on); drop --target, or train a new model"
         )
     updates = {
         "strategy": meta["strategy"],
@@ -75,6 +81,15 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
     if config.data is not None and config.date is None:
         updates["date"] = meta.get("date_column")
     return dataclasses.replace(config, **updates), model, meta
+
+
+def _metadata_problems(meta: dict) -> list[str]:
+    """The checkpoint's own schema (engine.checkpoint_schema), checked before a model is built."""
+    from engine.checkpoint_schema import check_forecast_metadata
+
+    if meta.get("format") != FORMAT:
+        return []  # reported below as "not a forecast checkpoint"
+    return check_forecast_metadata(meta)
 
 
 def save(path, model, meta) -> None:

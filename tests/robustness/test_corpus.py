@@ -12,12 +12,14 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from tests.robustness import (
-    cases_csv,
-)
+from tests.robustness import cases_checkpoints, cases_csv, cases_options
 from tutor.cli import cli
 
-FAMILIES = {"csv": cases_csv.CASES}
+FAMILIES = {
+    "csv": cases_csv.CASES,
+    "checkpoints": cases_checkpoints.CASES,
+    "options": cases_options.CASES,
+}
 ALL = [case for cases in FAMILIES.values() for case in cases]
 
 
