@@ -25,7 +25,7 @@ def consistent_worlds(
 ) -> list[LessonReferences]:
     """WORLDS recomputed lessons whose givens are moved (steps undefined there are left out)."""
     rng = np.random.default_rng(WORLD_SEED)
-    held = set(fixed) | _loss_targets(lesson)
+    held = set(fixed) | _loss_targets(lesson) | _zero_initial_state(lesson, base)
     moving = [name for name in base.givens if name not in held]
     worlds = []
     for _ in range(WORLDS):
@@ -48,3 +48,13 @@ def _loss_targets(lesson: Lesson) -> set[str]:
     loss = getattr(lesson.model, "loss", None) if lesson.model is not None else None
     target = getattr(loss, "target", None)
     return {target} if isinstance(target, str) else set()
+
+
+def _zero_initial_state(lesson: Lesson, base: LessonReferences) -> set[str]:
+    """An initial state of zeros is part of the problem as posed ("h0 = c0 = 0"): an answer
+    simplified with it is right, so it is not moved."""
+    if lesson.model is None:
+        return set()
+    init = lesson.model.initial_state
+    names = {n for n in (init.h, init.c) if n}
+    return {n for n in names if n in base.givens and not base.givens[n].any()}
