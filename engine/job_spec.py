@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from engine.suggest import did_you_mean
+from engine.suggest import choice_problem, did_you_mean
 from engine.vocabulary import (
     DEFAULT_DEVICE,
     DEVICES,
@@ -156,9 +156,8 @@ def _check_value(key: str, kind: str, v: Any) -> str | None:
     elif kind == "str":
         if not isinstance(v, str):
             return f"{key} must be text, not {v!r}"
-        choices = CHOICES.get(key)
-        if choices and v not in choices:
-            return f"{key} must be one of {', '.join(choices)}, not {v!r}{did_you_mean(v, choices)}"
+        if key in CHOICES:
+            return choice_problem(key, v, CHOICES[key])
     elif kind == "models":
         kinds = ", ".join(MODEL_KINDS)
         if not isinstance(v, (list, tuple)) or not v:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from engine.suggest import choice_problem
 from engine.vocabulary import HEADS
 from engine.vocabulary import MODEL_KINDS as KINDS
 
@@ -66,11 +67,8 @@ class ModelConfig:
 
 def config_problems(cfg: ModelConfig) -> list[str]:
     """What is wrong with `cfg`, as messages (empty when it is valid)."""
-    p = []
-    if cfg.kind not in KINDS:
-        p.append(f"kind must be one of {', '.join(KINDS)}, not {cfg.kind!r}")
-    if cfg.head not in HEADS:
-        p.append(f"head must be one of {', '.join(HEADS)}, not {cfg.head!r}")
+    checks = [choice_problem("kind", cfg.kind, KINDS), choice_problem("head", cfg.head, HEADS)]
+    p = [bad for bad in checks if bad]
     for name in ("input_size", "hidden", "layers", "horizon", "n_targets"):
         v = getattr(cfg, name)
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:

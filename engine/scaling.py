@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.suggest import choice_problem
 from engine.vocabulary import SCALER_KINDS as KINDS
 
 
@@ -19,8 +20,9 @@ class Scaler:
 
     @classmethod
     def fit(cls, x: np.ndarray, kind: str = "standard") -> Scaler:
-        if kind not in KINDS:
-            raise ValueError(f"scaling must be one of {', '.join(KINDS)}, not {kind!r}")
+        bad_kind = choice_problem("scaling", kind, KINDS)
+        if bad_kind:
+            raise ValueError(bad_kind)
         x = np.asarray(x, dtype=np.float64).reshape(-1, np.shape(x)[-1])
         if kind == "standard":
             shift, scale = x.mean(axis=0), x.std(axis=0)

@@ -20,6 +20,7 @@ import numpy as np
 
 from engine.cells import CellParams, gru_cell, lstm_cell, rnn_cell
 from engine.layouts import gru_layout, lstm_layout
+from engine.suggest import choice_problem
 from engine.vocabulary import GATE_COUNT
 from engine.vocabulary import MODEL_KINDS as KINDS
 
@@ -43,8 +44,9 @@ class Stack:
     projections: list[list[Array]] | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        bad_kind = choice_problem("kind", self.kind, KINDS)
+        if bad_kind:
+            raise ValueError(bad_kind)
         if not self.layers or not all(self.layers):
             raise ValueError("a stack needs at least one layer with at least one direction")
         directions = {len(layer) for layer in self.layers}

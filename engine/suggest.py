@@ -18,3 +18,11 @@ def did_you_mean(word: object, choices: Iterable[object], cutoff: float = CUTOFF
     """The text ` (did you mean 'x'?)` when a close match exists, else an empty string."""
     match = closest(word, choices, cutoff)
     return f" (did you mean {match!r}?)" if match else ""
+
+
+def choice_problem(name: str, value: object, choices: tuple[str, ...]) -> str | None:
+    """The message `<name> must be one of a, b, not 'x'` (+ did-you-mean), or None if it is one."""
+    if value in choices:
+        return None
+    hint = did_you_mean(value, choices)
+    return f"{name} must be one of {', '.join(choices)}, not {value!r}{hint}"

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from engine.events import BatchEnd, EpochEnd, Event, TrainingDone
+from engine.suggest import choice_problem
 from engine.vocabulary import DEFAULT_DEVICE, DEVICES, LOSSES, OPTIMIZERS
 
 
@@ -55,13 +56,12 @@ class TrainConfig:
     batch_event_interval: float = 0.1  # seconds between BatchEnd events (0: every batch)
 
     def __post_init__(self) -> None:
-        problems = []
-        if self.optimizer not in OPTIMIZERS:
-            problems.append(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
-        if self.loss not in LOSSES:
-            problems.append(f"loss must be one of {', '.join(LOSSES)}")
-        if self.device not in DEVICES:
-            problems.append(f"device must be one of {', '.join(DEVICES)}")
+        choices = [
+            choice_problem("optimizer", self.optimizer, OPTIMIZERS),
+            choice_problem("loss", self.loss, LOSSES),
+            choice_problem("device", self.device, DEVICES),
+        ]
+        problems = [bad for bad in choices if bad]
         if self.epochs < 1 or self.batch_size < 1:
             problems.append("epochs and batch_size must be at least 1")
         if not self.lr > 0:
