@@ -70,7 +70,7 @@ class TutorApp(App[None]):
         from tutor.lessons.runtime import LessonSession
 
         try:
-            session = LessonSession(load_lesson(lesson_id))
+            session = LessonSession(load_lesson(lesson_id), seed=learner.seed())
         except Exception as exc:  # noqa: BLE001 - LessonError, lookup, reference errors
             problems = getattr(exc, "problems", None)
             detail = "\n".join(str(p) for p in problems[:5]) if problems else str(exc)

@@ -73,8 +73,9 @@ def show_cmd(lesson: str, as_json: bool, seed: int | None) -> None:
             "prompt": prompt.strip(),
             "hints": len(step.hints),
         }
-        if step.kind == "choice":
-            entry["choices"] = [c.text for c in step.choices]
+        if step.kind == "choice":  # in the learner's (shuffled) order, lettered a, b, ...
+            shown = session.choices(step.id) if session else [("", c) for c in step.choices]
+            entry["choices"] = [c.text for _, c in shown]
         if step.kind == "run":
             entry["job"] = step.job
         steps.append(entry)
@@ -247,7 +248,7 @@ def _session(lesson: Any, seed: int | None, strict: bool = False) -> Any:
     from tutor.lessons.runtime import LessonSession
 
     try:
-        return LessonSession(lesson, seed)
+        return LessonSession(lesson, _learner_seed() if seed is None else seed)
     except ProgressError as exc:  # the learner's seed lives in the progress file
         raise click.ClickException(f"{exc} (or pass --seed N)") from None
     except StepReferenceError as exc:
@@ -256,6 +257,13 @@ def _session(lesson: Any, seed: int | None, strict: bool = False) -> Any:
                 f"the lesson is invalid: {exc.message} (run `lstm-tutor lessons validate`)"
             ) from None
         return None
+
+
+def _learner_seed() -> int:
+    """The learner's seed from their progress (their numbers and their order of choices)."""
+    from tutor.lessons.progress import ProgressStore
+
+    return int(ProgressStore().seed)
 
 
 def _expand(paths: tuple[str, ...]) -> list[Path]:

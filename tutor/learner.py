@@ -23,6 +23,14 @@ def store() -> Any:
     return _stores[key]
 
 
+def seed() -> int:
+    """The learner's seed: their random numbers and choice order (0 without readable progress)."""
+    try:
+        return int(store().seed)
+    except Exception:  # noqa: BLE001 - progress is a convenience, never a crash
+        return 0
+
+
 def done_steps(lesson_id: str) -> set[str]:
     try:
         return set(store().completed_steps(lesson_id))

@@ -208,3 +208,74 @@ def test_an_integer_step_is_exact():
     assert not s.check("n_windows", "721").correct
     assert s.check("n_windows", "721").mistake == "authored"
     assert "whole number" in s.prompt("n_windows")
+
+
+# --- choices ------------------------------------------------------------------------------------
+
+
+def test_choices_are_shuffled_per_learner_and_stable_for_one():
+    lesson = load_lesson("gate-conventions")
+    orders = {
+        tuple(c.text for _, c in LessonSession(lesson, seed=s).choices("pytorch_order"))
+        for s in range(12)
+    }
+    assert len(orders) > 1  # learners see different orders
+    one = [c.text for _, c in LessonSession(lesson, seed=5).choices("pytorch_order")]
+    again = [c.text for _, c in LessonSession(lesson, seed=5).choices("pytorch_order")]
+    assert one == again
+    positions = set()
+    for s in range(12):
+        shown = LessonSession(lesson, seed=s).choices("pytorch_order")
+        positions.add(next(k for k, (_, c) in enumerate(shown) if c.correct))
+    assert len(positions) > 1  # the right option is not always in the same place
+
+
+ORDINAL = ["first", "second", "third", "fourth"]
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_choice_is_accepted_by_letter_position_or_text(seed):
+    s = LessonSession(load_lesson("vanishing-gradients"), seed=seed)
+    shown = s.choices("verdict")
+    k = next(k for k, (_, c) in enumerate(shown) if c.correct)
+    letter = shown[k][0]
+    for typed in (
+        letter,
+        f"({letter})",
+        f"{letter})",
+        ORDINAL[k],
+        str(k + 1),
+        "simple RNN",
+        "The simple RNN.",
+        "  the SIMPLE   rnn ",
+    ):
+        result = s.check("verdict", typed)
+        assert result.correct and result.error is None, typed
+        assert result.value == letter
+    wrong = shown[(k + 1) % len(shown)]
+    assert not s.check("verdict", wrong[0]).correct
+
+
+def test_a_choice_without_its_final_period_is_the_choice():
+    s = LessonSession(load_lesson("gru-by-hand"), seed=0)
+    assert s.check("convention", "It keeps the previous hidden state almost unchanged").correct
+    assert s.check("convention", "z").error is not None
+
+
+def test_reveal_names_the_right_option_in_the_learners_order():
+    s = LessonSession(load_lesson("gate-conventions"), seed=2)
+    shown = dict(s.choices("pytorch_order"))
+    revealed = s.reveal("pytorch_order")
+    assert shown[revealed[0]].correct and "the second" in revealed
+    assert s.reveal("f0") == "[[0.7109495026250039]]"
+
+
+def test_the_runtime_never_opens_the_progress_store(monkeypatch):
+    import tutor.lessons.progress as progress
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the runtime opened the progress store")
+
+    monkeypatch.setattr(progress, "ProgressStore", refuse)
+    s = LessonSession(load_lesson("gru-by-hand"))  # random givens, no seed: learner 0
+    assert s.seed == 0 and s.check("r0", "sigmoid((concat(x0, h0) @ W + B)[:, 0:2])").correct

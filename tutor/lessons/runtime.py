@@ -7,7 +7,6 @@ job spec to the caller).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +16,9 @@ import numpy as np
 
 from tutor.lessons import display
 from tutor.lessons.checking import shape_mismatch
+from tutor.lessons.choices import letter as choice_letter
+from tutor.lessons.choices import order as choice_order
+from tutor.lessons.choices import position_of as choice_position
 from tutor.lessons.diagnosis import Candidate, cell_candidates
 from tutor.lessons.judging import StepCase, Verdict, judge_expression, judge_number, tight
 from tutor.lessons.precision import Precision, typed_numbers
@@ -24,7 +26,6 @@ from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.references import LessonReferences
 from tutor.lessons.schema import (
     ChoiceStep,
-    ExplanationStep,
     FormulaStep,
     Lesson,
     NumericStep,
@@ -68,7 +69,8 @@ class LessonSession:
     def __init__(
         self, lesson: Lesson, seed: int | None = None, *, references: LessonReferences | None = None
     ) -> None:
-        """Compute the references for `seed` (default: the learner's, from their progress).
+        """Compute the references for the learner with `seed` (the caller reads it from the
+        learner's progress; None means 0). The session never opens the progress store.
 
         Raises StepReferenceError when the lesson's references cannot be computed (a lesson
         that `lessons validate` rejects).
@@ -80,7 +82,7 @@ class LessonSession:
         if references is not None:
             self.seed, self.refs = references.seed, references
             return
-        self.seed = _learner_seed(lesson) if seed is None else int(seed)
+        self.seed = 0 if seed is None else int(seed)
         self.refs = LessonReferences(lesson, self.seed)
 
     @property
@@ -186,14 +188,16 @@ class LessonSession:
             return Preview(None, _message(exc), _col(exc))
         return Preview(value, None, None, display.short(value))
 
+    # Which method judges each step kind; a new kind of step adds its entry here.
+    CHECKS = {"numeric": "_check_value", "formula": "_check_value", "choice": "_check_choice"}
+
     def check(self, step_id: str, text: str) -> CheckResult:
         """Judge an answer; never raises for a bad answer (see CheckResult.error)."""
         step = self.step(step_id)
-        if isinstance(step, ChoiceStep):
-            return self._check_choice(step, text)
-        if isinstance(step, ExplanationStep | RunStep):
+        method = self.CHECKS.get(step.kind)
+        if method is None:  # explanation and run steps: nothing to answer
             return _not_answerable(step)
-        return self._check_value(step, text)
+        return getattr(self, method)(step, text)
 
     def _check_value(self, step: NumericStep | FormulaStep, text: str) -> CheckResult:
         from tutor.lessons import formula
@@ -329,22 +333,43 @@ class LessonSession:
             out += cell_candidates(self.refs.run, name, t)
         return out
 
+    # --- choices and reveal ---------------------------------------------------------------
+
+    def choices(self, step_id: str) -> list[tuple[str, Any]]:
+        """(letter, choice) in the order this learner sees them (shuffled per learner)."""
+        step = self.step(step_id)
+        if not isinstance(step, ChoiceStep):
+            return []
+        shown = choice_order(step.choices, self.seed, f"{self.lesson.id}/{step.id}")
+        return [(choice_letter(k), step.choices[i]) for k, i in enumerate(shown)]
+
+    def reveal(self, step_id: str) -> str:
+        """The answer to show a learner who gave up: the right option, the formula or value."""
+        step = self.step(step_id)
+        if isinstance(step, ChoiceStep):
+            return next(f"{ltr}) {c.text.strip()}" for ltr, c in self.choices(step_id) if c.correct)
+        if isinstance(step, FormulaStep):
+            return " ".join(str(step.reference).split())
+        expected = self.expected(step_id)
+        return "?" if expected is None else display.exact(expected)
+
     def _check_choice(self, step: ChoiceStep, text: str) -> CheckResult:
-        letters = [chr(ord("a") + i) for i in range(len(step.choices))]
-        right = letters[next(i for i, c in enumerate(step.choices) if c.correct)]
-        index = choice_index(step, text)
+        shown = self.choices(step.id)
+        letters = [ltr for ltr, _ in shown]
+        right = next(ltr for ltr, c in shown if c.correct)
+        index = choice_position([c.text for _, c in shown], text)
         if index is None:
             options = ", ".join(letters)
             return CheckResult(
                 False,
                 None,
                 right,
-                f"Answer with one of {options}.",
+                f"Answer with one of {options}, the option's number, or its text.",
                 None,
                 "",
                 error=f'"{text.strip()}" is not one of the choices ({options})',
             )
-        chosen = step.choices[index]
+        chosen = shown[index][1]
         if chosen.correct:
             feedback = "Correct!" + (
                 f" {self.render(step.id, chosen.feedback)}" if chosen.feedback else ""
@@ -371,20 +396,8 @@ class LessonSession:
 
 
 def choice_index(step: ChoiceStep, text: str) -> int | None:
-    """The chosen option for 'b', 'B)', '2' or the option's text; None if none matches."""
-    answer = text.strip().rstrip(").").strip().lower()
-    letters = [chr(ord("a") + i) for i in range(len(step.choices))]
-    labelled = re.match(r"([a-z])[).]\s", answer)  # "b) takes the candidate"
-    if labelled and labelled.group(1) in letters:
-        return letters.index(labelled.group(1))
-    if answer in letters:
-        return letters.index(answer)
-    if answer.isdigit() and 1 <= int(answer) <= len(step.choices):
-        return int(answer) - 1
-    for i, choice in enumerate(step.choices):
-        if choice.text.strip().lower() == text.strip().lower():
-            return i
-    return None
+    """The authored option an answer names, in the authored (unshuffled) order."""
+    return choice_position([c.text for c in step.choices], text)
 
 
 def _number_for_formula(step: FormulaStep, case: StepCase, value: np.ndarray) -> Verdict:
@@ -467,12 +480,3 @@ def _message(exc: Exception) -> str:
 def _col(exc: Exception) -> int | None:
     col = getattr(exc, "col", None)
     return col if isinstance(col, int) else None
-
-
-def _learner_seed(lesson: Lesson) -> int:
-    """The learner's seed from their progress file; 0 when the lesson draws nothing at random."""
-    if not any(isinstance(v, dict) for v in lesson.givens.values()):
-        return 0
-    from tutor.lessons.progress import ProgressStore
-
-    return int(ProgressStore().seed)

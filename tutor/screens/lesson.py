@@ -151,11 +151,9 @@ class LessonScreen(Screen[None]):
             Text(f"{self.index + 1}/{len(self.steps)} · {step.title or step.id}{mark}{status}")
         )
         prompt = self._safe(lambda: self.session.prompt(step.id), step.prompt)
-        if step.kind == "choice":
-            letters = "abcdefghij"
-            prompt += "\n\n" + "\n".join(
-                f"- **{letters[i]})** {choice.text}" for i, choice in enumerate(step.choices)
-            )
+        if step.kind == "choice":  # in this learner's order, from the runtime
+            shown = self._safe(lambda: self.session.choices(step.id), [])
+            prompt += "\n\n" + "\n".join(f"- **{ltr})** {c.text}" for ltr, c in shown)
         self.query_one("#prompt", Markdown).update(prompt)
         self._show_hints()
         self.query_one("#feedback", Markdown).update(state.feedback)
@@ -322,17 +320,7 @@ class LessonScreen(Screen[None]):
             self.notify(f"Try {left} more time{'s' if left > 1 else ''} before revealing.")
             return
         state.revealed = True
-        if step.kind == "choice":
-            right = next(i for i, c in enumerate(step.choices) if c.correct)
-            answer = f"{'abcdefghij'[right]}) {step.choices[right].text}"
-        else:
-            from tutor.lessons import display
-
-            expected = self._safe(lambda: self.session.expected(step.id), None)
-            answer = "?" if expected is None else display.exact(expected)
-            reference = getattr(step, "reference", None)
-            if step.kind == "formula" and reference:
-                answer = " ".join(str(reference).split())
+        answer = self._safe(lambda: self.session.reveal(step.id), "?")
         state.feedback = f"**The answer:** `{answer}`  \nType it in to go on."
         self.show_step()
 
