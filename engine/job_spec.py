@@ -15,6 +15,7 @@ import math
 import re
 from typing import Any
 
+from engine.limits import LR_MAX, MAX_LAYERS, MAX_WINDOW
 from engine.suggest import choice_problem, did_you_mean
 from engine.vocabulary import (
     DEFAULT_DEVICE,
@@ -111,9 +112,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 DEFAULTS["forget_bias"] = {**DEFAULTS["maxmin"], "models": ["lstm"], "biases": [0.0, 1.0]}
 
-LIMITS: dict[str, tuple[int, int]] = {  # key -> (min, max), inclusive; the lab's form uses them too
+# key -> (min, max), inclusive; the lab's form uses them too. Smaller than engine.limits' hard
+# bounds where a lesson's or the lab's job should stay small; lr lies in (0, LR_MAX]
+LIMITS: dict[str, tuple[int, int]] = {
     "hidden": (1, 512),
-    "layers": (1, 8),
+    "layers": (1, MAX_LAYERS),
     "epochs": (1, 1000),
     "batch_size": (1, 100_000),
     "patience": (0, 1000),
@@ -122,10 +125,9 @@ LIMITS: dict[str, tuple[int, int]] = {  # key -> (min, max), inclusive; the lab'
     "length": (2, 10_000),
     "n_points": (10, 1_000_000),
     "period": (2, 100_000),
-    "window": (1, 10_000),
+    "window": (1, MAX_WINDOW),
     "test_size": (1, 100_000),
 }
-LR_MAX = 10  # lr must lie in (0, LR_MAX]
 CHOICES: dict[str, tuple[str, ...]] = {
     "task": TASKS,
     "optimizer": OPTIMIZERS,
@@ -145,7 +147,7 @@ def _check_value(key: str, kind: str, v: Any) -> str | None:
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
             return f"{key} must be a number, not {v!r}"
         if key == "lr" and not 0 < v <= LR_MAX:
-            return f"lr must be positive (and at most {LR_MAX}), not {v}"
+            return f"lr must be positive (and at most {LR_MAX:g}), not {v}"
         if key == "dropout" and not 0 <= v < 1:
             return f"dropout must be in [0, 1), not {v}"
         if key == "grad_clip" and v < 0:

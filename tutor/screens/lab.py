@@ -98,7 +98,7 @@ class LabScreen(Screen[None]):
         (h_lo, h_hi), (e_lo, e_hi) = LIMITS["hidden"], LIMITS["epochs"]
         if not (h_lo <= hidden <= h_hi and e_lo <= epochs <= e_hi and 0 < lr <= LR_MAX):
             self.notify(
-                f"Use {h_lo}–{h_hi} hidden units, {e_lo}–{e_hi} epochs, 0 < lr ≤ {LR_MAX}.",
+                f"Use {h_lo}–{h_hi} hidden units, {e_lo}–{e_hi} epochs, 0 < lr ≤ {LR_MAX:g}.",
                 severity="error",
             )
             return None
