@@ -1,7 +1,11 @@
-"""Rolling-origin backtest: train up to each of several cut-offs, score the steps after each.
+"""Rolling-origin backtest: forecast from each of several cut-offs, score the steps after each.
 
 One holdout split can flatter or punish a model by luck of the dates; repeating the exercise at
-several origins (each model trained only on the data before its cut-off) shows the spread.
+several origins shows the spread. At each cut-off the whole run happens as it would on the day:
+`run_forecast` sees only the rows up to the cut-off (it makes its own holdout, choices and refit
+inside them), forecasts the next `horizon` steps, and those are scored against what happened,
+beside naive and seasonal naive forecasts from the same history. Rows after a cut-off only supply
+known-future covariates, as `end` does.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from engine.baselines import naive, season_length, seasonal_naive
 from engine.data import DataError
 from engine.forecast import ForecastConfig, ForecastError, load_data, run_forecast, validate_config
+from engine.metrics import all_metrics
+
+METRICS = ("mae", "rmse", "mase")
 
 
 def rolling_origin(
@@ -22,12 +30,16 @@ def rolling_origin(
     step: int | None = None,
     on_event: Callable | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_origin: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """One row per cut-off (the last training date) and a final "mean" row.
+    """One row per cut-off (the last date a forecast sees) and a final "mean" row.
 
     Cut-offs sit `step` rows apart (default: the horizon), the last one `horizon` rows before the
-    data ends. Columns: cutoff, then <baseline>_<metric> for model, naive and seasonal_naive
-    (mae, rmse, mase), in the data's units.
+    data ends. Columns: cutoff, then <method>_<metric> for model (what the run forecast: the
+    network, or the baseline it fell back to), naive and seasonal_naive (mae, rmse, mase, in the
+    data's units), `chosen` (what the run forecast with) and, with config.intervals,
+    coverage_<level> (the share of actual values inside the interval). on_origin(i, n) is called
+    before each cut-off's run (for a progress bar).
     """
     problems = validate_config(config)
     if problems:
@@ -36,36 +48,60 @@ def rolling_origin(
         raise ForecastError("a backtest needs at least one cut-off")
     series = load_data(config)
     frame = series.frame.reset_index()
+    targets = list(series.targets)
+    y = frame[targets].to_numpy(np.float64)
     h = config.horizon
     step = step or h
     n = len(frame)
+    season = season_length(series.freq, config.season)
+    first = n - h - (cutoffs - 1) * step
+    if first <= h + 2:
+        raise DataError(
+            f"{cutoffs} cut-offs {step} rows apart leave {max(first, 0)} rows before the first "
+            f"cut-off: too little to forecast {h} steps; use fewer cut-offs or a smaller step"
+        )
     rows = []
     for i in range(cutoffs):
-        n_train = n - h - (cutoffs - 1 - i) * step
-        if n_train <= config.window + h:
-            raise DataError(
-                f"{cutoffs} cut-offs {step} rows apart leave too little training data for "
-                f"window {config.window}; use fewer cut-offs or a smaller step"
-            )
-        part = frame.iloc[: n_train + h]
+        if on_origin is not None:
+            on_origin(i, cutoffs)
+        n_train = first + i * step
+        cutoff = frame["date"].iloc[n_train - 1]
         cfg = dataclasses.replace(
             config,
-            data=part,
+            data=frame.iloc[: n_train + h],
             date="date",
-            targets=list(series.targets),
+            targets=targets,
             covariates=list(series.covariates),
             fill=None,
-            test_size=h,
+            start=None,
+            end=str(cutoff),
+            test_size=None,
             test_start=None,
             save=None,
             load=None,
         )
-        r = run_forecast(cfg, on_event, should_stop, ahead=False)
-        row = {"cutoff": frame["date"].iloc[n_train - 1]}
-        for name, m in r.metrics.items():
-            for k in ("mae", "rmse", "mase"):
-                row[f"{name}_{k}"] = m[k] if m[k] is not None else np.nan
+        r = run_forecast(cfg, on_event, should_stop)
+        actual = y[n_train : n_train + h][None]
+        origin = np.array([n_train])
+        m = season if n_train > season else 1
+        preds = {
+            "model": r.forecast[targets].to_numpy(np.float64)[None],
+            "naive": naive(y, origin, h),
+            "seasonal_naive": seasonal_naive(y, origin, h, m),
+        }
+        row: dict = {"cutoff": cutoff}
+        for name, p in preds.items():
+            scores, _ = all_metrics(actual, p, y[:n_train], m)
+            for k in METRICS:
+                row[f"{name}_{k}"] = scores[k] if scores[k] is not None else np.nan
+        row["chosen"] = r.choice.get("forecast", "model")
+        for level in r.intervals:
+            lo = r.forecast[[f"{t}_lower_{level:g}" for t in targets]].to_numpy()
+            hi = r.forecast[[f"{t}_upper_{level:g}" for t in targets]].to_numpy()
+            row[f"coverage_{level:g}"] = float(np.mean((actual[0] >= lo) & (actual[0] <= hi)))
         rows.append(row)
     out = pd.DataFrame(rows)
-    mean = out.drop(columns="cutoff").mean().to_dict()
-    return pd.concat([out, pd.DataFrame([{"cutoff": "mean", **mean}])], ignore_index=True)
+    mean = out.drop(columns=["cutoff", "chosen"]).mean().to_dict()
+    return pd.concat(
+        [out, pd.DataFrame([{"cutoff": "mean", "chosen": "", **mean}])], ignore_index=True
+    )

@@ -422,7 +422,7 @@ def check_length(
             f"{what} has {n_rows} rows: too few for window {window} and horizon {horizon} with "
             f"{n_test} test rows (need at least {need_train} training rows and {horizon} test "
             "rows). "
-            "Use a smaller --window/--horizon/--test-size or more data"
+            "Use a smaller `window`, `horizon` or `test_size`, or more data"
         )
 
 

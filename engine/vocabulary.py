@@ -27,6 +27,11 @@ STRATEGIES = ("direct", "recursive", "seq2seq")
 STRATEGY_HEADS = {"direct": "direct", "recursive": "one_step", "seq2seq": "seq2seq"}
 SCALINGS = ("standard", "minmax")  # how a forecast scales its series
 SCALER_KINDS = (*SCALINGS, "none")  # engine.scaling.Scaler also passes values through
+# how a forecast presents each window to the network: auto (chosen on the holdout), level (the
+# window minus its last value, over its own scale), seasonal (the same, predicting the change
+# from seasonal naive), global (one scaler fitted on the training rows, the pre-0.2 behaviour)
+INPUT_MODES = ("level", "seasonal", "global")
+INPUTS = ("auto", *INPUT_MODES)
 FILLS = ("interpolate", "ffill")  # how gaps and missing values may be filled
 DATASETS = ("transit", "sine")  # built-in series; transit is the default
 DEFAULT_DATASET = "transit"

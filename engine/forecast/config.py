@@ -15,6 +15,7 @@ from engine.vocabulary import (
     DEFAULT_DEVICE,
     DEVICES,
     FILLS,
+    INPUTS,
     LOSSES,
     OPTIMIZERS,
     SCALINGS,
@@ -41,18 +42,18 @@ class ForecastConfig:
     future: str | os.PathLike | pd.DataFrame | None = None  # covariates after the data ends
     model: str = "lstm"
     strategy: str = "direct"
-    window: int = 28
+    window: int | None = None  # past steps seen; None: from the season and horizon (defaults.py)
     horizon: int = 7
-    hidden: int = 32
+    hidden: int | None = None  # None: 8, 16 or 32 units by the number of training windows
     layers: int = 1
     dropout: float = 0.0
     bidirectional: bool = False
-    epochs: int = 40
-    batch_size: int = 64
+    epochs: int | None = None  # None: ~1,500 optimizer steps (20-200 epochs), early-stopped
+    batch_size: int | None = None  # None: ~10 batches an epoch, 8 to 64 windows each
     lr: float = 5e-3
     optimizer: str = "adam"
     loss: str = "mse"
-    patience: int | None = 6
+    patience: int | None = 10
     grad_clip: float | None = 1.0
     val_fraction: float = 0.1
     seed: int = 0
@@ -66,6 +67,10 @@ class ForecastConfig:
     save: str | os.PathLike | None = None  # write a checkpoint here after training
     load: str | os.PathLike | None = None  # forecast with this checkpoint instead of training
     threads: int | None = 1  # small recurrent models run fastest on one thread
+    inputs: str = "auto"  # how windows are normalized: auto | level | seasonal | global (inputs.py)
+    fallback: bool = True  # forecast with the best baseline when the network loses on the holdout
+    refit: bool = True  # after choosing on the holdout, train again on all rows to forecast
+    intervals: list[float] = field(default_factory=list)  # e.g. [80]: prediction intervals (%)
 
     @classmethod
     def from_dict(cls, d: dict) -> ForecastConfig:
@@ -89,25 +94,32 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
         "loss": LOSSES,
         "scaling": SCALINGS,
         "device": DEVICES,
+        "inputs": INPUTS,
     }
     for k, allowed in choices.items():
         if k in d and d[k] not in allowed:
             p.append(f"{k} must be one of {', '.join(allowed)}, not {d[k]!r}")
     if d.get("fill") is not None and d["fill"] not in FILLS:
         p.append(f"fill must be interpolate or ffill, not {d['fill']!r}")
-    for k in ("window", "horizon", "hidden", "layers", "epochs", "batch_size"):
+    for k in ("horizon", "layers"):
         v = d.get(k, 1)
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:
             p.append(f"{k} must be a positive integer, not {v!r}")
-    for k in ("test_size", "patience", "season", "threads"):
+    for k in ("window", "hidden", "epochs", "batch_size", "test_size", "patience", "season",
+              "threads"):  # fmt: skip
         v = d.get(k)
-        if v is not None and (not isinstance(v, int) or v < 1):
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
             p.append(f"{k} must be a positive integer, not {v!r}")
     if not 0 <= float(d.get("dropout", 0.0)) < 1:
         p.append(f"dropout must be in [0, 1), not {d['dropout']!r}")
     p += limit_problems(d)
     if d.get("test_size") is not None and d.get("test_start") is not None:
         p.append("give test_size or test_start, not both")
+    levels = d.get("intervals") or []
+    if isinstance(levels, (int, float, str)):
+        p.append("intervals must be a list of coverage levels in percent, e.g. [80, 95]")
+    elif not all(isinstance(v, (int, float)) and 0 < v < 100 for v in levels):
+        p.append(f"intervals must be coverage levels between 0 and 100 (percent), not {levels!r}")
     for k in ("targets", "covariates"):
         if isinstance(d.get(k), str):
             p.append(f"{k} must be a list of column names")

@@ -59,7 +59,7 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
     if meta.get("format") != FORMAT:
         raise ForecastError(
             f"{config.load} is not a forecast checkpoint (format {meta.get('format')!r}); "
-            "save one with --save"
+            "save one with `save`"
         )
     given = list(config.targets or [])
     if given and given != list(meta["targets"]):

@@ -45,7 +45,7 @@ def load_data(config: ForecastConfig) -> SeriesData:
     if kept.empty:
         bounds = (("on or after", first), ("on or before", last))
         span = " and ".join(f"{what} {when.date()}" for what, when in bounds if when is not None)
-        raise DataError(f"no rows dated {span}; check --start and --end")
+        raise DataError(f"no rows dated {span}; check `start` and `end`")
     beyond = None if last is None else frame.loc[frame.index > last]
     return dataclasses.replace(series, frame=kept, beyond=beyond)
 
@@ -99,11 +99,17 @@ def prepare(
     series: SeriesData,
     target_scaler: Scaler | None = None,
     spec: CovariateSpec | None = None,
+    *,
+    check: bool = True,
 ) -> Prepared:
-    """Scale (fitted on the training rows unless given, e.g. from a checkpoint) and encode."""
+    """Scale (fitted on the training rows unless given, e.g. from a checkpoint) and encode.
+
+    check: refuse data too short for the window and horizon (off when only the baselines run).
+    """
     frame = series.frame
     n_train = split(config, series.dates)
-    check_length(len(frame), config.window, config.horizon, len(frame) - n_train)
+    if check:
+        check_length(len(frame), config.window, config.horizon, len(frame) - n_train)
     y_raw = frame[series.targets].to_numpy(np.float64)
     if target_scaler is None:
         target_scaler = Scaler.fit(y_raw[:n_train], config.scaling)
@@ -140,9 +146,9 @@ def future_covariates(
             raise DataError(
                 f"the forecast after {prep.series.dates[-1].date()} needs the covariate(s) "
                 f"{', '.join(spec.columns)} for {dates[0].date()} to {dates[-1].date()}; "
-                "give them in a CSV (a date column plus those columns) with --future PATH"
+                "give them in a CSV (a date column plus those columns) with `future`"
             )
     try:
-        return encode_covariates(frame, spec, "the --future file")
+        return encode_covariates(frame, spec, "the `future` file")
     except CovariateError as e:
         raise DataError(str(e)) from None

@@ -21,19 +21,37 @@ class ForecastResult:
     training: dict[str, Any] = field(default_factory=dict)  # reason, epochs_run, seconds...
     targets: list[str] = field(default_factory=list)
     season: int = 1
+    # what the run chose and why: forecast ("model" | "naive" | "seasonal_naive"), inputs,
+    # window, hidden, the holdout's period and rows, refit, notes on automatic settings
+    choice: dict[str, Any] = field(default_factory=dict)
+    intervals: list[float] = field(default_factory=list)  # coverage levels (%) in `forecast`
+    model_label: str = ""  # e.g. "lstm (direct)": the network the metrics' "model" row is
+
+    def interval_columns(self) -> list[str]:
+        """The forecast's lower/upper columns, target by target, level by level."""
+        cols = []
+        for t in self.targets:
+            for level in self.intervals:
+                cols += [f"{t}_lower_{level:g}", f"{t}_upper_{level:g}"]
+        return cols
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's JSON shape: metrics, forecast rows with ISO dates, warnings."""
+        """The CLI's JSON shape: metrics, forecast rows with ISO dates (and interval bounds),
+        warnings, and what the run chose."""
         rows = []
         for _, r in self.forecast.iterrows():
             row = {"date": iso(r["date"])}
             row.update({t: float(r[t]) for t in self.targets})
+            row.update({c: float(r[c]) for c in self.interval_columns()})
             rows.append(row)
-        return {
+        out = {
             "metrics": clean(self.metrics),
             "forecast": rows,
             "warnings": list(self.warnings),
         }
+        if self.choice:
+            out["choice"] = clean(self.choice)
+        return out
 
 
 def iso(d: pd.Timestamp) -> str:

@@ -1,28 +1,34 @@
-"""Scoring on the holdout: the model beside the naive baselines, in the data's units."""
+"""Scoring on the holdout: the network beside the naive baselines, in the data's units; which
+one wins; and prediction intervals calibrated on the holdout's errors (split conformal)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
 from engine.baselines import naive, seasonal_naive
-from engine.forecast.config import ForecastConfig
 from engine.forecast.prepare import Prepared
-from engine.forecast.strategies import predict
 from engine.metrics import all_metrics
-from engine.windows import Windows
+
+BASELINE_TITLES = {"naive": "naive", "seasonal_naive": "seasonal naive"}
 
 
-def score(config: ForecastConfig, prep: Prepared, model, win: Windows, warnings: list[str]):
-    """(metrics, metrics by target, holdout frame); metric notes are appended to `warnings`."""
-    h = config.horizon
-    scaled = predict(model, config.strategy, h, win.x_past, win.x_future)
-    preds = {
-        "model": prep.target_scaler.inverse(scaled),
-        "naive": naive(prep.y_raw, win.origins, h),
-        "seasonal_naive": seasonal_naive(prep.y_raw, win.origins, h, prep.season),
+def baselines(prep: Prepared, origins: np.ndarray, h: int) -> dict[str, np.ndarray]:
+    """The baselines' forecasts (M, h, T) at the holdout origins."""
+    return {
+        "naive": naive(prep.y_raw, origins, h),
+        "seasonal_naive": seasonal_naive(prep.y_raw, origins, h, prep.season),
     }
-    actual = actual_values(prep, win.origins, h)
+
+
+def score(
+    prep: Prepared, origins: np.ndarray, h: int, preds: dict[str, np.ndarray], warnings: list[str]
+):
+    """(metrics, metrics by target, holdout frame) for forecasts (M, h, T) in data units at the
+    holdout origins; metric notes are appended to `warnings`."""
+    actual = actual_values(prep, origins, h)
     train = prep.y_raw[: prep.n_train]
     metrics, by_target = {}, {t: {} for t in prep.series.targets}
     for name, p in preds.items():
@@ -31,8 +37,8 @@ def score(config: ForecastConfig, prep: Prepared, model, win: Windows, warnings:
         for k, t in enumerate(prep.series.targets):
             by_target[t][name], _ = all_metrics(actual[..., k], p[..., k], train[:, k], prep.season)
     # a plot-friendly holdout: consecutive blocks of `horizon` steps, each date once
-    block = np.arange(0, len(win.origins), h)
-    rows = (win.origins[block][:, None] + np.arange(h)[None, :]).ravel()
+    block = np.arange(0, len(origins), h)
+    rows = (origins[block][:, None] + np.arange(h)[None, :]).ravel()
     holdout = pd.DataFrame({"date": prep.series.dates[rows]})
     for k, t in enumerate(prep.series.targets):
         holdout[f"{t}_actual"] = actual[block][:, :, k].ravel()
@@ -46,3 +52,50 @@ def actual_values(prep: Prepared, origins: np.ndarray, h: int) -> np.ndarray:
     """The true values in the data's units (not round-tripped through the scaler)."""
     idx = origins[:, None] + np.arange(h)[None, :]
     return prep.y_raw[idx]
+
+
+def error_of(m: dict[str, float | None]) -> float:
+    """The number methods are ranked by: MASE, or MAE where MASE is undefined."""
+    v = m.get("mase")
+    if v is None:
+        v = m.get("mae")
+    return math.inf if v is None or not math.isfinite(v) else float(v)
+
+
+def best_baseline(metrics: dict[str, dict]) -> str:
+    return min(BASELINE_TITLES, key=lambda n: error_of(metrics[n]))
+
+
+# --- intervals ------------------------------------------------------------------------------
+
+
+def conformal_quantiles(
+    residuals: np.ndarray, scales: np.ndarray, levels: list[float]
+) -> dict[float, np.ndarray]:
+    """Split-conformal half-widths per horizon step, in window-scale units: {level: (h, T)}.
+
+    residuals (M, h, T) = actual - forecast on the holdout; scales (M, 1, T) each window's own
+    scale, so an interval widens and narrows with the series' recent moves. With ten or more
+    holdout windows each step gets its own quantile; with fewer, the steps are pooled assuming
+    errors grow like sqrt(step) (a random walk's), which is conservative for level series.
+    """
+    r = np.abs(residuals) / scales  # (M, h, T)
+    M, h, _ = r.shape
+    out = {}
+    for level in levels:
+        a = level / 100
+        if M >= 10:
+            q = min(1.0, math.ceil((M + 1) * a) / M)
+            out[level] = np.quantile(r, q, axis=0)
+        else:
+            growth = np.sqrt(np.arange(1, h + 1))[None, :, None]
+            pooled = (r / growth).reshape(M * h, -1)
+            n = len(pooled)
+            q = min(1.0, math.ceil((n + 1) * a) / n)
+            out[level] = np.quantile(pooled, q, axis=0)[None, :] * growth[0]
+    return out
+
+
+def level_name(level: float) -> str:
+    """80 -> "80", 97.5 -> "97.5": the suffix of the lower/upper columns."""
+    return f"{level:g}"

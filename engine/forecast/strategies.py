@@ -11,31 +11,33 @@ import numpy as np
 
 from engine.data import DataError
 from engine.forecast.config import ForecastConfig
-from engine.forecast.prepare import Prepared
 from engine.vocabulary import STRATEGY_HEADS
-from engine.windows import make_windows, origins_between
+from engine.windows import Windows
 
 
-def model_config(config: ForecastConfig, prep: Prepared) -> dict:
+def model_config(config: ForecastConfig, n_targets: int, future_size: int) -> dict:
     """The engine.models.ModelConfig (as a dict) for this run's data and strategy."""
-    n_targets = prep.y.shape[1]
-    fc = prep.spec.size
     return {
         "kind": config.model,
-        "input_size": n_targets + fc,
+        "input_size": n_targets + future_size,
         "hidden": config.hidden,
         "layers": config.layers,
         "dropout": float(config.dropout),
         "bidirectional": bool(config.bidirectional),
         "head": STRATEGY_HEADS[config.strategy],
-        "horizon": 1 if config.strategy == "recursive" else config.horizon,
+        "horizon": train_horizon(config),
         "n_targets": n_targets,
-        "future_size": fc,
+        "future_size": future_size,
     }
 
 
+def train_horizon(config: ForecastConfig) -> int:
+    """Steps each training window predicts: one for the recursive strategy, else the horizon."""
+    return 1 if config.strategy == "recursive" else config.horizon
+
+
 def predict(model, strategy: str, horizon: int, x_past: np.ndarray, x_future) -> np.ndarray:
-    """Scaled predictions (M, horizon, n_targets) for windows."""
+    """Predictions (M, horizon, n_targets) for windows, in the network's units."""
     import torch
 
     from engine.models import recursive_forecast
@@ -57,32 +59,44 @@ def predict(model, strategy: str, horizon: int, x_past: np.ndarray, x_future) ->
     return predict_batches(model, x_past, x_future)
 
 
-def train(config: ForecastConfig, prep: Prepared, on_event, should_stop):
-    """Build and fit the model on the training rows' windows: (model, FitResult)."""
+def train(
+    config: ForecastConfig,
+    win: Windows,
+    n_targets: int,
+    future_size: int,
+    on_event=None,
+    should_stop=None,
+    *,
+    epochs: int | None = None,
+    validate: bool = True,
+):
+    """Build and fit a network on training windows: (model, FitResult).
+
+    validate: early-stop on the last tenth of the windows (when there are 20 or more); a refit
+    on all rows passes validate=False and the epoch count the validated fit found best.
+    """
     from engine.models import build_model
     from engine.train import TrainConfig, fit
 
-    train_h = 1 if config.strategy == "recursive" else config.horizon
-    origins = origins_between(0, prep.n_train, config.window, train_h, prep.n_train)
-    if len(origins) < 2:
+    if len(win) < 2:
         raise DataError(
-            f"only {len(origins)} training window(s) for window {config.window}: "
-            "use a smaller --window or --horizon, or more training data"
+            f"only {len(win)} training window(s) for window {config.window}: "
+            "use a smaller `window` or `horizon`, or more training data"
         )
-    win = make_windows(prep.y, prep.cov, origins, config.window, train_h)
-    model = build_model(model_config(config, prep), seed=config.seed)
+    model = build_model(model_config(config, n_targets, future_size), seed=config.seed)
+    use_val = validate and len(win) >= 20
     tcfg = TrainConfig(
-        epochs=config.epochs,
+        epochs=epochs or config.epochs,
         batch_size=config.batch_size,
         lr=config.lr,
         optimizer=config.optimizer,
         loss=config.loss,
-        patience=config.patience,
-        lr_patience=max(2, config.patience // 2) if config.patience else None,
+        patience=config.patience if use_val else None,
+        lr_patience=max(2, config.patience // 2) if config.patience and use_val else None,
         grad_clip=config.grad_clip,
         seed=config.seed,
         device=config.device,
-        val_fraction=config.val_fraction if len(origins) >= 20 else 0.0,
+        val_fraction=config.val_fraction if use_val else 0.0,
         threads=config.threads,
     )
     result = fit(model, win.as_fit_data(), None, tcfg, on_event, should_stop, run=config.model)

@@ -99,7 +99,7 @@ def test_future_covariates_needed_and_given(tmp_path):
     df = weekly()
     csv = tmp_path / "d.csv"
     df.to_csv(csv, index=False)
-    with pytest.raises(DataError, match=r"day_type.*--future"):
+    with pytest.raises(DataError, match=r"day_type.*`future`"):
         run_forecast(ForecastConfig(data=csv, covariates=["day_type"], **TINY))
     fut = tmp_path / "f.csv"
     fut.write_text("date,day_type\n2023-05-22,W\n2023-05-23,W\n2023-05-24,W\n")

@@ -1,0 +1,78 @@
+"""Settings that fit the series: window, test part, model size, batches and epochs.
+
+A config leaves window, test_size, hidden, batch_size and epochs as None to have them chosen
+here from the series' length, its season and the horizon (issue 9: "defaults that fit the
+series"). The rules, and why:
+- window: two seasons (the network sees the pattern twice), at least twice the horizon and
+  12 steps, capped at 4 seasons / 112 steps (longer windows cost time, add little);
+- test part (holdout, also the validation split every automatic choice is made on):
+  max(2 horizons, 10% of rows), shrunk to one horizon when the series is short;
+- a short series shrinks the window until it gives at least MIN_WINDOWS training windows
+  (36 monthly points must forecast, not fail), and gets a smaller network;
+- batches: about ten per epoch for small data (at most 64 windows each); epochs: enough for
+  ~1,500 optimizer steps, early-stopped on the last tenth of the training windows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from engine.data import DataError
+from engine.forecast.config import ForecastConfig
+
+MIN_WINDOWS = 8  # training windows below which a window is shrunk
+MAX_WINDOW = 112
+
+
+def auto_window(season: int, horizon: int) -> int:
+    w = max(2 * season, 2 * horizon, 12)
+    return min(w, max(4 * season, 2 * horizon, 12), MAX_WINDOW)
+
+
+def resolve(
+    config: ForecastConfig, n_rows: int, season: int, n_test_from_date: int | None = None
+) -> tuple[ForecastConfig, list[str], bool]:
+    """The config with every automatic setting filled in, notes saying what was chosen, and
+    whether the series is too short for any network (then only the baselines can forecast).
+
+    n_test_from_date: the test rows config.test_start leaves, when it is set.
+    """
+    h = config.horizon
+    notes: list[str] = []
+    updates: dict = {}
+    window = config.window
+    test = config.test_size if n_test_from_date is None else n_test_from_date
+    if n_test_from_date is None and test is None:
+        test = max(2 * h, round(0.1 * n_rows))
+        if n_rows - test < h + 2 + MIN_WINDOWS:  # short: one horizon is all the holdout it gets
+            test = h
+        updates["test_size"] = test
+    n_test = test
+    if window is None:
+        window = auto_window(season, h)
+        if n_test is not None:
+            n_train = n_rows - n_test
+            fits = n_train - h - MIN_WINDOWS + 1  # the largest window leaving MIN_WINDOWS
+            if fits < 2:
+                if n_rows - n_test < 1:
+                    raise DataError(
+                        f"the data has {n_rows} rows: too few for horizon {h} with {n_test} "
+                        "test rows; use a smaller horizon or test_size, or more data"
+                    )
+                return dataclasses.replace(config, window=1, **updates), notes, True
+            if fits < window:
+                window = fits
+                notes.append(f"short series: window shrunk to {window}")
+        updates["window"] = window
+    n_windows = max(1, n_rows - (n_test or 0) - window - h + 1)
+    if config.hidden is None:
+        updates["hidden"] = 32 if n_windows >= 400 else 16 if n_windows >= 60 else 8
+    batch = config.batch_size
+    if batch is None:
+        batch = int(min(64, max(8, n_windows // 10)))
+        updates["batch_size"] = batch
+    if config.epochs is None:
+        per_epoch = math.ceil(n_windows / batch)
+        updates["epochs"] = int(min(200, max(20, math.ceil(1500 / per_epoch))))
+    return dataclasses.replace(config, **updates), notes, False
