@@ -120,14 +120,16 @@ def validate_cmd(paths: tuple[str, ...]) -> None:
     files = _expand(paths) if paths else shipped_paths()
     if not files:
         raise click.ClickException("no lesson files to validate")
-    problems = validate_paths(files, known_ids=shipped_ids())
-    for problem in problems:
+    found = validate_paths(files, known_ids=shipped_ids())
+    for problem in found:
         click.echo(str(problem))
+    problems = [p for p in found if p.severity != "warning"]
     bad = len({p.file for p in problems})
     if problems:
         click.echo(f"{len(problems)} problem(s) in {bad} of {len(files)} file(s)", err=True)
         raise SystemExit(1)
-    click.echo(f"{len(files)} lesson file(s) valid")
+    warned = len(found) - len(problems)
+    click.echo(f"{len(files)} lesson file(s) valid" + (f", {warned} warning(s)" if warned else ""))
 
 
 @lessons.command("check")

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -184,7 +185,7 @@ def _written(case: StepCase, t: TypedNumber) -> int:
 
 def _exact(a: float, b: float) -> bool:
     """`0.2` for 0.2 is right however few figures it has: the value is exact."""
-    return bool(np.isclose(a, b, rtol=1e-9, atol=1e-300))
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
 
 
 def _ok(case: StepCase, a: float, b: float, written: int | None) -> bool:

@@ -13,9 +13,11 @@ class Problem:
     line: int
     col: int
     message: str
+    severity: str = "error"  # "warning": reported, but the lesson is still valid
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        tag = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {tag}{self.message}"
 
 
 class LessonError(Exception):

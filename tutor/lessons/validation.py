@@ -19,6 +19,7 @@ from engine.job_spec import validate_spec
 from tutor.lessons import display
 from tutor.lessons.loading import read_lesson
 from tutor.lessons.locate import Loc, mark_of
+from tutor.lessons.precision import Precision
 from tutor.lessons.problems import LessonError, Problem
 from tutor.lessons.references import LessonReferences, StepReferenceError
 from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, RunStep
@@ -85,14 +86,16 @@ class LessonChecker:
         # (loc, step, mistake) -> (precision needed, accepted?, learners, first seed)
         self.precision_notes: dict[tuple, tuple] = {}
 
-    def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
+    def add(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> None:
         line, col = mark_of(self.root, loc, key=key)
         # The same problem for several learners' seeds is reported once, for the first seed.
         same = SEED_NOTE.sub("", message)
-        self.found.setdefault((line, col, same), Problem(self.filename, line, col, message))
+        problem = Problem(self.filename, line, col, message, severity)
+        self.found.setdefault((line, col, same), problem)
 
     def problems(self) -> list[Problem]:
         self.check_identity()
+        self.check_choice_bias()
         self.check_names()
         seeds = RANDOM_SEEDS if _has_random(self.lesson) else (0,)
         for seed in seeds:
@@ -119,6 +122,35 @@ class LessonChecker:
                 )
             if pre == self.lesson.id:
                 self.add(("prerequisites", k), "a lesson cannot be its own prerequisite")
+
+    def check_choice_bias(self) -> None:
+        """Warn when the right options are mostly first or mostly the longest: a learner who
+        picks by position or length should not do well (learners see them shuffled, but the
+        longest stays the longest)."""
+        steps = [(i, s) for i, s in enumerate(self.lesson.steps) if isinstance(s, ChoiceStep)]
+        if len(steps) < 2:
+            return
+        first = sum(s.choices[0].correct for _, s in steps)
+        longest = 0
+        for _, s in steps:
+            lengths = [len(" ".join(c.text.split())) for c in s.choices]
+            right = next(k for k, c in enumerate(s.choices) if c.correct)
+            longest += all(lengths[right] > n for k, n in enumerate(lengths) if k != right)
+        loc = ("steps", steps[0][0], "choices")
+        n = len(steps)
+        if 2 * first > n:
+            self.add(
+                loc,
+                f"the right option is the first in {first} of {n} choice steps; vary its place",
+                severity="warning",
+            )
+        if 2 * longest > n:
+            self.add(
+                loc,
+                f"the right option is the longest in {longest} of {n} choice steps: a learner "
+                "who picks the longest wins; give the wrong options as much detail",
+                severity="warning",
+            )
 
     def check_names(self) -> None:
         from tutor.lessons import formula
@@ -180,15 +212,65 @@ class LessonChecker:
     def check_seed(self, seed: int) -> None:
         errors: list[StepReferenceError] = []
         refs = LessonReferences(self.lesson, seed, errors)
+        steps = self.lesson.steps
+        self.broken = {
+            s.id
+            for s in steps
+            if isinstance(s, NumericStep | FormulaStep) and s.id not in refs.values
+        }
         for err in errors:
-            if not err.reported:
+            # A step whose reference uses a broken step's value fails too: report the cause only.
+            step_index = err.loc[1] if err.loc[:1] == ("steps",) and len(err.loc) > 1 else None
+            cascade = isinstance(step_index, int) and self.uses_broken(steps[step_index])
+            if not err.reported and not cascade:
                 self.add(err.loc, err.message)
-        for index, step in enumerate(self.lesson.steps):
-            if isinstance(step, NumericStep | FormulaStep) and step.id not in refs.values:
-                break  # later steps may use this one's value: fix it first, no cascade
+        from tutor.lessons.runtime import LessonSession
+
+        session = LessonSession(self.lesson, references=refs)  # one per learner: worlds shared
+        for index, step in enumerate(steps):
+            if step.id in self.broken:
+                continue  # reported above; steps that do not use its value are still checked
             self.check_texts(index, step, refs)
             if isinstance(step, NumericStep | FormulaStep):
-                self.check_value_step(index, step, refs, seed)
+                self.check_same_meaning(index, step, refs)
+                self.check_value_step(index, step, refs, seed, session)
+
+    def uses_broken(self, step: Any) -> bool:
+        from tutor.lessons import formula
+
+        for src in (getattr(step, "reference", None), *(m.expression for m in step.mistakes)):
+            if not src:
+                continue
+            try:
+                if set(formula.parse(src).names) & (self.broken - {step.id}):
+                    return True
+            except formula.FormulaError:
+                continue
+        return False
+
+    def check_same_meaning(self, index: int, step: Any, refs: LessonReferences) -> None:
+        """A reference-only step named like an engine quantity (h1, n0) must agree with it: a GRU
+        blend with z and 1 - z swapped would otherwise be taught as right."""
+        from tutor.lessons.unroll import QuantityError, split_quantity
+
+        if step.quantity is not None or step.reference is None or refs.run is None:
+            return
+        try:
+            name, t = split_quantity(step.id, None, self.lesson.model.cell)
+            engine_value = np.asarray(refs.run.quantity(name, t), dtype=float)
+        except (QuantityError, ValueError, IndexError):
+            return  # not a quantity's name: nothing to compare with
+        mine = refs.values[step.id]
+        same = mine.size == engine_value.size and np.allclose(
+            mine.reshape(-1), engine_value.reshape(-1), rtol=1e-9, atol=1e-12
+        )
+        if not same:
+            self.add(
+                ("steps", index, "reference"),
+                f"step {step.id}: the reference gives {display.short(mine)}, but the engine's "
+                f"{step.id} is {display.short(engine_value)}; fix the reference, or add "
+                f"`quantity: {step.id}` so the engine computes it",
+            )
 
     def check_texts(self, index: int, step: Any, refs: LessonReferences) -> None:
         names = refs.names_before(step.id) | refs.values
@@ -203,11 +285,38 @@ class LessonChecker:
                 (("steps", index, "choices", k, "feedback"), c.feedback or "")
                 for k, c in enumerate(step.choices)
             ]
+        later = self.ids_from(step.id)
         for loc, text in texts:
             for src in display.template_expressions(text):
                 self.try_formula(loc, f"step {step.id}: {{{{ {src} }}}}", src, names)
+                if loc[2] == "prompt" or loc[2] == "hints":
+                    self.check_not_shown(loc, step.id, src, later)
         for k, hint in enumerate(step.hints):
             self.check_hint_code(("steps", index, "hints", k), step.id, hint, names)
+
+    def ids_from(self, step_id: str) -> set[str]:
+        """This value step's id and the ids of the value steps after it."""
+        ids = [s.id for s in self.lesson.steps if isinstance(s, NumericStep | FormulaStep)]
+        own = [s.id for s in self.lesson.steps]
+        start = own.index(step_id)
+        return {i for i in ids if own.index(i) >= start}
+
+    def check_not_shown(self, loc: Loc, step_id: str, src: str, later: set[str]) -> None:
+        """A prompt or hint must not show the value it asks for (or a later step's)."""
+        from tutor.lessons import formula
+
+        try:
+            used = set(formula.parse(src).names) & later
+        except formula.FormulaError:
+            return
+        if used:
+            which = "this step's own answer" if step_id in used else "a later step's answer"
+            where = "prompt" if loc[2] == "prompt" else "hint"
+            self.add(
+                loc,
+                f"step {step_id}: the {where} shows {{{{ {src} }}}}, {which} "
+                f"({', '.join(sorted(used))}); learners would read it before answering",
+            )
 
     def check_hint_code(self, loc: Loc, step_id: str, hint: str, names: dict) -> None:
         """Code spans in a hint that are formulas over known names must evaluate.
@@ -220,7 +329,13 @@ class LessonChecker:
         for src in CODE_SPAN.findall(hint):
             try:
                 parsed = formula.parse(src)
-            except formula.FormulaError:
+            except formula.FormulaError as exc:
+                if looks_like_formula(src):
+                    self.add(
+                        loc,
+                        f"step {step_id}: hint `{src}` looks like a formula but does not "
+                        f"parse: {exc.message}",
+                    )
                 continue
             unknown = set(parsed.names) - set(names)
             for name in sorted(unknown):
@@ -234,6 +349,8 @@ class LessonChecker:
         from tutor.lessons import formula
 
         try:
+            if set(formula.parse(src).names) & (getattr(self, "broken", set()) - set(names)):
+                return None  # it uses a broken step's value: that step is already reported
             return np.asarray(formula.evaluate(src, names), dtype=float)
         except formula.FormulaError as exc:
             col = getattr(exc, "col", None)
@@ -241,11 +358,10 @@ class LessonChecker:
             self.add(loc, f"{what}: {getattr(exc, 'message', None) or exc}{at}")
             return None
 
-    def check_value_step(self, index: int, step: Any, refs: LessonReferences, seed: int) -> None:
+    def check_value_step(
+        self, index: int, step: Any, refs: LessonReferences, seed: int, session: Any
+    ) -> None:
         """Every authored and built-in mistake must be refused, for every sampled learner."""
-        from tutor.lessons.runtime import LessonSession
-
-        session = LessonSession(self.lesson, references=refs)
         expected = refs.values[step.id]
         names = refs.names_for(step)
         seed_note = f" (for the learner with seed {seed})" if seed else ""
@@ -344,8 +460,27 @@ class LessonChecker:
                 f"step {step.id} would pass unsolved: an answer of 0 is accepted "
                 f"(the right value is {display.short(expected)}); ask for something else",
             )
+        from tutor.lessons.judging import tight
+        from tutor.lessons.precision import flat
+
         for name, value in names.items():
-            if session.check(step.id, name).correct:
+            if value.size != expected.size:
+                continue
+            # Only a value that rounds like the answer can pass; skip the rest cheaply.
+            rounds_alike = case.integer or all(
+                (case.precision or Precision()).same(float(a), float(b))
+                for a, b in zip(flat(value), flat(expected), strict=True)
+            )
+            if case.precision is None and not case.integer:
+                rtol, atol = case.tolerance
+                rounds_alike = bool(
+                    np.all(
+                        np.abs(flat(value) - flat(expected)) <= atol + rtol * np.abs(flat(expected))
+                    )
+                )
+            if not rounds_alike and not tight(value, expected):
+                continue
+            if tight(value, expected) and session.check(step.id, name).correct:
                 self.note_unsolved(
                     loc,
                     f'step {step.id} would pass unsolved: typing just "{name}" is '
@@ -438,3 +573,16 @@ def _max_need(a: str | None, b: str | None) -> str | None:
 def _first_words(message: str, n: int = 8) -> str:
     words = message.split()
     return " ".join(words[:n]) + (" ..." if len(words) > n else "")
+
+
+_FORMULA_CHARS = re.compile(r"^[\w\s.+\-*/@()\[\],:]+$")
+_PROSE = re.compile(r"[A-Za-z_]\w*\s+[A-Za-z_(]|[A-Za-z_]\w*\.[A-Za-z_]|\.\.\.")
+
+
+def looks_like_formula(src: str) -> bool:
+    """`sigmod(z0[0, 0])` is meant as a formula; `h = ...`, `tf.split(...)` and prose are not."""
+    text = src.strip()
+    if not _FORMULA_CHARS.match(text) or _PROSE.search(text):
+        return False
+    has_operand = re.search(r"[A-Za-z_0-9]", text)
+    return bool(has_operand and re.search(r"[A-Za-z_]\w*\s*[(\[]|[-+*/@]", text))

@@ -8,6 +8,7 @@ gets a message with a column, never execution.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -70,11 +71,18 @@ class Formula:
 def parse(src: str) -> Formula:
     """Parse and check a formula; FormulaError (with a column) for anything outside the language."""
     try:
-        return _parse(src)
+        return _parse_cached(src) if isinstance(src, str) else _parse(src)
     except FormulaError as exc:
         if exc.src is None and isinstance(src, str):
             exc.src = src
         raise
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(src: str) -> Formula:
+    # A Formula is immutable and evaluation never changes its tree: one parse per distinct text
+    # (validation judges the same references and mistakes for every sampled learner).
+    return _parse(src)
 
 
 def _parse(src: str) -> Formula:
