@@ -265,7 +265,10 @@ def _learner_seed() -> int:
     """The learner's seed from their progress (their numbers and their order of choices)."""
     from tutor.lessons.progress import ProgressStore
 
-    return int(ProgressStore().seed)
+    store = ProgressStore()
+    if store.problem:  # set aside: a new seed, new numbers; say so instead of changing silently
+        click.echo(store.problem, err=True)
+    return int(store.seed)
 
 
 def _expand(paths: tuple[str, ...]) -> list[Path]:

@@ -12,18 +12,26 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from tests.robustness import cases_checkpoints, cases_csv, cases_options
+from tests.robustness import (
+    cases_checkpoints,
+    cases_csv,
+    cases_lessons,
+    cases_options,
+    cases_progress,
+)
 from tutor.cli import cli
 
 FAMILIES = {
     "csv": cases_csv.CASES,
     "checkpoints": cases_checkpoints.CASES,
     "options": cases_options.CASES,
+    "lessons": cases_lessons.CASES,
+    "progress": cases_progress.CASES,
 }
 ALL = [case for cases in FAMILIES.values() for case in cases]
 
 
-class Hang(Exception):
+class Hang(BaseException):  # not an Exception: the CLI's error wrapper must not catch it
     pass
 
 
@@ -62,5 +70,6 @@ def test_bad_input_is_refused_clearly(case, tmp_path, monkeypatch):
 def test_the_corpus_covers_every_family():
     counts = Counter(case.family for case in ALL)
     assert len({c.id for c in ALL}) == len(ALL)  # no two cases share a name
+    assert len(ALL) >= 170, counts
     for family in FAMILIES:
-        assert counts[family] >= 10, counts
+        assert counts[family] >= 20, counts

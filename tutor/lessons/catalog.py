@@ -94,6 +94,8 @@ def resolve(id_or_path: str | Path) -> Path:
     if candidate.suffix in (".yaml", ".yml") or "/" in text or "\\" in text:
         if candidate.is_file():
             return candidate
+        if candidate.exists():  # a folder, a named pipe, a device: never read
+            raise LessonLookupError(f"{text} is not a regular file; give a lesson .yaml file")
         raise LessonLookupError(f"no lesson file at {text}")
     shipped = {p.stem: p for p in shipped_paths()}
     if text in shipped:

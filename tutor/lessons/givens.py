@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zlib
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from tutor.lessons.schema import RandomGiven, RandomSpec
 
 MAX_GIVEN_SIZE = 4096
+MAX_RANDOM_MAGNITUDE = 1e9  # integers beyond 2**63 make numpy fail; floats this big are no lesson
 
 
 class GivenError(ValueError):
@@ -47,6 +49,8 @@ def given_value(lesson_id: str, name: str, raw: Any, seed: int) -> np.ndarray:
         raise GivenError(
             "expected a number or a rectangular nested list of numbers (rows of equal length)"
         ) from None
+    except OverflowError:
+        raise GivenError("holds a number too large for float64 (beyond about 1.8e308)") from None
     if array.size > MAX_GIVEN_SIZE:
         raise GivenError(f"has {array.size} numbers; at most {MAX_GIVEN_SIZE} are allowed")
     if not np.all(np.isfinite(array)):
@@ -60,7 +64,7 @@ def draw(spec: RandomSpec, seed: int, key: str) -> np.ndarray:
     # change between runs.
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(key.encode())])
     shape = tuple(spec.shape)
-    if int(np.prod(shape, dtype=np.int64)) > MAX_GIVEN_SIZE:
+    if math.prod(shape) > MAX_GIVEN_SIZE:  # Python ints: numpy's int64 product can wrap to 0
         raise GivenError(f"shape {list(shape)} holds more than {MAX_GIVEN_SIZE} numbers")
     if spec.distribution == "normal":
         values = rng.normal(spec.mean, spec.std, size=shape)
@@ -68,11 +72,18 @@ def draw(spec: RandomSpec, seed: int, key: str) -> np.ndarray:
         low, high = spec.range if spec.range is not None else (-1.0, 1.0)
         if high < low:
             raise GivenError(f"range [{low}, {high}] is empty; write [low, high]")
+        if max(abs(low), abs(high)) > MAX_RANDOM_MAGNITUDE:
+            raise GivenError(
+                f"range [{low:g}, {high:g}] reaches beyond ±{MAX_RANDOM_MAGNITUDE:g}; "
+                "lesson numbers must stay readable"
+            )
         if spec.distribution == "integers":
             values = rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1, size=shape)
         else:
             values = rng.uniform(low, high, size=shape)
     values = np.asarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        raise GivenError("the drawn numbers are not finite; use a smaller mean, std or range")
     if spec.decimals is not None:
         values = np.round(values, spec.decimals)
     return values

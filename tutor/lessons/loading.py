@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import types
 import typing
 from pathlib import Path
@@ -23,7 +24,11 @@ def read_lesson(path: str | Path) -> tuple[Lesson, yaml.Node | None]:
     path = Path(path)
     name = str(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a named pipe would block the read forever
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise LessonError([Problem(name, 1, 1, f"{kind}: give a lesson .yaml file")])
+        if info.st_size > MAX_FILE_BYTES:
             raise LessonError(
                 [
                     Problem(

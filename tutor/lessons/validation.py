@@ -43,6 +43,7 @@ def validate_paths(paths: Iterable[str | Path], known_ids: Iterable[str] = ()) -
             continue
         per_file.append(LessonChecker(lesson, root, str(path), known))
     check_jobs([c for c in per_file if isinstance(c, LessonChecker)])
+    check_prerequisite_cycles([c for c in per_file if isinstance(c, LessonChecker)])
     problems: list[Problem] = []
     for item in per_file:
         problems += item if isinstance(item, list) else item.problems()
@@ -51,6 +52,33 @@ def validate_paths(paths: Iterable[str | Path], known_ids: Iterable[str] = ()) -
 
 def validate_file(path: Path, known_ids: set[str]) -> list[Problem]:
     return validate_paths([path], known_ids)
+
+
+def check_prerequisite_cycles(checkers: list[LessonChecker]) -> None:
+    """Lessons that are (through others) their own prerequisite can never be started in order."""
+    by_id = {c.lesson.id: c for c in checkers}
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+
+    def visit(lesson_id: str, path: list[str]) -> None:
+        state[lesson_id] = 1
+        checker = by_id[lesson_id]
+        for k, pre in enumerate(checker.lesson.prerequisites):
+            if pre == lesson_id or pre not in by_id:
+                continue  # itself, or unknown: reported elsewhere
+            if state.get(pre) == 1:
+                cycle = " → ".join([*path[path.index(pre) :], lesson_id, pre])
+                checker.add(
+                    ("prerequisites", k),
+                    f"prerequisites form a cycle ({cycle}): no lesson in it can come first; "
+                    "remove one of them",
+                )
+            elif pre not in state:
+                visit(pre, [*path, lesson_id])
+        state[lesson_id] = 2
+
+    for lesson_id in by_id:
+        if lesson_id not in state:
+            visit(lesson_id, [])
 
 
 def check_jobs(checkers: list[LessonChecker]) -> None:

@@ -97,6 +97,12 @@ def _parse(src: str) -> Formula:
     if not text:
         raise FormulaError("the formula is empty", 0)
     lead = len(src) - len(src.lstrip())
+    # bytes that were not UTF-8 arrive as lone surrogates (surrogateescape); say so, with a caret
+    broken = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if broken is not None:
+        raise FormulaError(
+            "the answer contains bytes that are not valid UTF-8 text; retype it", lead + broken
+        )
     too_deep = _too_deep_at(text)  # before ast.parse: deep nesting can crash the compiler
     if too_deep is not None:
         raise FormulaError(
