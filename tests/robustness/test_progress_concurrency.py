@@ -112,6 +112,9 @@ def test_a_writer_killed_mid_write_loses_nothing_it_committed(tmp_path):
             assert time.monotonic() < deadline
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=TIMEOUT)
+        # lines the writer printed before the kill landed: commits we had not read yet
+        for line in proc.stdout.read().split():
+            committed = int(line)
         proc.stdout.close()
         proc.stderr.close()
         store = ProgressStore(db)
