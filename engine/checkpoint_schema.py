@@ -107,7 +107,7 @@ class ScalerMeta(_Strict):
 
 
 class CovariateMeta(_Strict):
-    numeric: list[str]
+    numeric: list[str] = Field(max_length=MAX_INPUT)
     categorical: dict[str, list[str]]
     calendar: Literal["daily", "hourly", "weekly", "monthly", None] = None
     numeric_scaler: ScalerMeta | None = None
@@ -123,7 +123,18 @@ class CovariateMeta(_Strict):
             )
         if any(not cats for cats in self.categorical.values()):
             raise ValueError("a categorical covariate needs at least one category")
+        if self.n_features() > MAX_INPUT:  # one-hot columns would be built for every row
+            raise ValueError(f"{self.n_features():,} covariate features, above {MAX_INPUT:,}")
         return self
+
+    def n_features(self) -> int:
+        """Model inputs these covariates become: numeric, one-hot categories, calendar."""
+        import pandas as pd
+
+        from engine.covariates import calendar_features
+
+        calendar = len(calendar_features(pd.DatetimeIndex([]), self.calendar)[1])
+        return len(self.numeric) + sum(len(c) for c in self.categorical.values()) + calendar
 
 
 class ForecastMeta(_Strict):
@@ -167,6 +178,11 @@ class ForecastMeta(_Strict):
         spec = self.covariate_spec
         if sorted(self.covariates) != sorted(spec.numeric + list(spec.categorical)):
             raise ValueError("covariates and covariate_spec name different columns")
+        if mc.get("input_size") != n + spec.n_features():
+            raise ValueError(
+                f"the model reads {mc.get('input_size')} inputs per step, the targets and "
+                f"covariate_spec make {n + spec.n_features()}"
+            )
         return self
 
 

@@ -129,7 +129,29 @@ def _pipe(folder: Path) -> list[str]:
 KEYS = ["strategy", "window", "horizon", "targets", "covariates", "covariate_spec",
         "target_scaler", "scaling", "calendar", "season"]  # fmt: skip
 
+
+def _million_categories(v) -> None:
+    v["meta"]["covariate_spec"]["categorical"] = {"kind": [f"c{k}" for k in range(200_000)]}
+    v["meta"]["covariates"] = ["kind"]
+
+
+def _calendar_off(v) -> None:
+    v["meta"]["covariate_spec"]["calendar"] = None
+
+
 CASES: list[Case] = [
+    Case(
+        "checkpoints",
+        "categories-200000",
+        tamper(_million_categories),
+        ("covariate features", "above"),
+    ),
+    Case(
+        "checkpoints",
+        "input-size-disagrees-with-covariates",
+        tamper(_calendar_off),
+        ("inputs per step",),
+    ),
     *[Case("checkpoints", f"missing-{k}", tamper(meta_del(k)), (k, "missing")) for k in KEYS],
     Case("checkpoints", "window-minus-1", tamper(meta_set("window", -1)), ("window",)),
     Case("checkpoints", "window-0", tamper(meta_set("window", 0)), ("window",)),

@@ -124,3 +124,27 @@ def test_a_writer_killed_mid_write_loses_nothing_it_committed(tmp_path):
         assert before + committed <= after <= before + committed + 1
         store.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_first_launches_at_once_migrate_an_old_json_exactly_once(tmp_path):
+    import json
+
+    folder, go = tmp_path / "learner", tmp_path / "go"
+    folder.mkdir()
+    old = {
+        "format": "lstm-tutor/progress",
+        "version": 1,
+        "seed": 4242,
+        "lessons": {"one": {"steps": {"f0": {"answer": "x", "attempts": 5, "solved": True}}}},
+    }
+    (folder / "progress.json").write_text(json.dumps(old))
+    procs = [_spawn(FIRST_LAUNCH, str(folder), str(go)) for _ in range(6)]
+    time.sleep(0.5)
+    go.touch()
+    for p in procs:
+        out, err = p.communicate(timeout=TIMEOUT)
+        assert p.returncode == 0, err
+        assert int(out) == 4242  # everyone sees the migrated seed
+    store = ProgressStore(folder / "progress.db")
+    assert store.attempts("one", "f0") == 5  # imported once, not once per process
+    assert (folder / "progress.json.backup").exists() and not (folder / "progress.json").exists()

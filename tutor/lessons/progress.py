@@ -129,16 +129,15 @@ class ProgressStore:
         _check_folder(folder)
         _check_regular(self.path)
         _clean_temporaries(folder)
-        legacy = self._legacy() if not self.path.exists() else None
         try:
             self._connect()
-            self._initialise(legacy, keep_seed)
+            migrated = self._initialise(keep_seed)
         except _Damaged as damaged:
             self._close()
             self._set_aside(self.path, damaged.reason)
             self._connect()
-            self._initialise(legacy, keep_seed)
-        if legacy is not None and self.legacy_path.exists():
+            migrated = self._initialise(keep_seed)
+        if migrated and self.legacy_path.exists():
             self._keep_backup()
 
     def _connect(self) -> None:
@@ -189,8 +188,12 @@ class ProgressStore:
             f"Make it writable, or set {ENV_DIR} to a writable folder."
         )
 
-    def _initialise(self, legacy: ProgressFile | None, keep_seed: int | None) -> None:
-        """Create the tables and draw the seed once; check the marker of an existing database."""
+    def _initialise(self, keep_seed: int | None) -> bool:
+        """Create the tables and draw the seed once; check the marker of an existing database.
+
+        The old JSON is read and imported inside the same write transaction as the tables'
+        creation, by whichever process creates them: simultaneous first launches import it
+        exactly once and all see its seed. True when this call imported it."""
         db = self._db
         assert db is not None
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -209,22 +212,24 @@ class ProgressStore:
                 raise _Damaged(f"written by a newer lstm-tutor (format version {version})")
         if self.read_only:
             self._seed = self._read_seed()
-            return
-        seed = keep_seed if keep_seed is not None else (
-            legacy.seed if legacy is not None else secrets.randbelow(SEED_BOUND)
-        )  # fmt: skip
+            return False
         with self._write() as cur:  # not executescript: it would commit halfway
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     cur.execute(statement)
             fresh = cur.execute("SELECT 1 FROM meta WHERE key = 'format'").fetchone() is None
+            legacy = self._legacy() if fresh else None
+            seed = keep_seed if keep_seed is not None else (
+                legacy.seed if legacy is not None else secrets.randbelow(SEED_BOUND)
+            )  # fmt: skip
             cur.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
             cur.execute("INSERT OR IGNORE INTO meta VALUES ('version', ?)", (str(VERSION),))
             # insert-or-ignore inside the transaction: of many first launches, the first wins
             cur.execute("INSERT OR IGNORE INTO meta VALUES ('seed', ?)", (str(seed),))
-            if fresh and legacy is not None:
+            if legacy is not None:
                 _import(cur, legacy)
         self._seed = self._read_seed()
+        return legacy is not None
 
     def _legacy(self) -> ProgressFile | None:
         """The old JSON progress to migrate (None if absent); a damaged one is set aside."""
