@@ -279,3 +279,19 @@ def test_the_runtime_never_opens_the_progress_store(monkeypatch):
     monkeypatch.setattr(progress, "ProgressStore", refuse)
     s = LessonSession(load_lesson("gru-by-hand"))  # random givens, no seed: learner 0
     assert s.seed == 0 and s.check("r0", "sigmoid((concat(x0, h0) @ W + B)[:, 0:2])").correct
+
+
+# --- feedback renders as written, in the lesson's own names -------------------------------------
+
+
+def test_formulas_in_built_in_feedback_are_code_and_use_the_lessons_names():
+    s = LessonSession(load_lesson("gru-by-hand"), seed=0)
+    reversed_blend = s.check("h1", "z0 * n0 + (1 - z0) * h0")
+    assert reversed_blend.mistake == "gru_update_reversed"
+    assert "`z*n + (1-z)*h`" in reversed_blend.diagnosis  # Markdown cannot eat the `*`
+    wrong_slice = s.check("z0", "sigmoid((concat(x0, h0) @ W + B)[:, 0:2])")
+    assert wrong_slice.mistake == "wrong_slice"
+    assert "slice of z" not in wrong_slice.diagnosis  # in a GRU, z is the update gate
+    assert "pre-activation" in wrong_slice.diagnosis
+    lstm = session("lstm-forward-pass").check("h2", "c2 * o1")
+    assert "`h2 = tanh(c2) * o1`" in lstm.diagnosis
