@@ -37,6 +37,23 @@ def origins_between(lo: int, hi: int, window: int, horizon: int, n: int) -> np.n
     return np.arange(first, last + 1) if last >= first else np.arange(0)
 
 
+MAX_WINDOW_BYTES = 2 * 1024**3  # windows are copied out of the series: one copy per origin
+
+
+def check_window_memory(n: int, window: int, horizon: int, features: int, targets: int) -> None:
+    """Refuse windows that would not fit in memory, before numpy tries (Python ints: no wrap)."""
+    per_window = window * features + horizon * targets + horizon * (features - targets)
+    need = int(n) * per_window * 4  # float32
+    if need > MAX_WINDOW_BYTES:
+        from engine.data import DataError
+
+        raise DataError(
+            f"{n:,} windows of {window} steps x {features} features would take "
+            f"{need / 1024**3:,.1f} GiB (limit {MAX_WINDOW_BYTES // 1024**3} GiB); use a smaller "
+            "window, fewer covariates or fewer rows"
+        )
+
+
 def make_windows(
     y: np.ndarray, cov: np.ndarray | None, origins: np.ndarray, window: int, horizon: int
 ) -> Windows:
@@ -44,6 +61,7 @@ def make_windows(
     y = np.asarray(y, dtype=np.float32)
     feats = y if cov is None else np.concatenate([y, np.asarray(cov, np.float32)], axis=1)
     origins = np.asarray(origins, dtype=np.int64)
+    check_window_memory(len(origins), window, horizon, feats.shape[1], y.shape[1])
     # view[k] = rows [k, k + window) as (F, window); the window of origin o starts at o - window
     past_view = sliding_window_view(feats, window, axis=0)
     x_past = past_view[origins - window].transpose(0, 2, 1).copy()

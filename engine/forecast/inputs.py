@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.windows import Windows, make_windows
+from engine.windows import Windows, check_window_memory, make_windows
 
 
 @dataclass
@@ -67,6 +67,8 @@ def frame_windows(
     y_raw = np.asarray(y_raw, np.float64)
     origins = np.asarray(origins, np.int64)
     T = y_raw.shape[1]
+    features = T + (cov.shape[1] if cov is not None else 0)
+    check_window_memory(len(origins), window, horizon, features, T)  # before any copy below
     # pad so that windows reaching past the data (the forecast itself) can still be cut
     pad = max(0, int(origins.max(initial=0)) + horizon - len(y_raw))
     y_full = np.concatenate([y_raw, np.zeros((pad, T))]) if pad else y_raw

@@ -79,7 +79,17 @@ NONFINITE = {
     "huge-integer": "9" * 40,
 }
 
+
+def _long_series(folder: Path) -> list[str]:
+    rows = [(d, 10 + i % 7) for i, d in enumerate(daily(60_000, "1900-01-01"))]
+    data = write(folder, "long.csv", csv_text(rows))
+    # 10,000-step windows over 60,000 daily rows with 13 calendar features: ~28 GiB of windows
+    return ["forecast", str(data), "--window", "10000", "--horizon", "2", "--epochs", "1",
+            "--hidden", "4", "--quiet"]  # fmt: skip
+
+
 CASES: list[Case] = [
+    Case("csv", "windows-beyond-memory", _long_series, ("GiB", "smaller window"), seconds=60),
     *[
         Case(
             "csv",
