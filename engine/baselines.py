@@ -62,3 +62,14 @@ def seasonal_naive(y: np.ndarray, origins: np.ndarray, horizon: int, season: int
     if len(origins) and idx.min() < 0:
         raise ValueError(f"seasonal naive needs {season} steps of history before each origin")
     return y[idx]
+
+
+def drift(y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+    """The last value plus the history's average step per step ahead (a random walk with drift):
+    the trend from the first value to the last, carried on."""
+    y = np.asarray(y, float)
+    origins = np.asarray(origins)
+    last = y[origins - 1]  # (M, n_targets)
+    slope = (last - y[0]) / np.maximum(origins - 1, 1)[:, None]
+    k = np.arange(1, horizon + 1)[None, :, None]
+    return last[:, None, :] + slope[:, None, :] * k

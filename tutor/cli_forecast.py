@@ -488,6 +488,8 @@ def _table(result) -> str:
     label = result.model_label or "model"
     names = [("model", label), ("naive", "naive"),
              ("seasonal_naive", f"seasonal naive (m={result.season})")]  # fmt: skip
+    metrics = {**result.metrics, **result.other_metrics}
+    names += [(k, k) for k in result.other_metrics]  # drift
     rows = [("MAE", "mae"), ("RMSE", "rmse"), ("MAPE", "mape"), ("sMAPE", "smape"),
             ("MASE", "mase")]  # fmt: skip
     widths = [max(len(label), 12) for _, label in names]
@@ -504,7 +506,7 @@ def _table(result) -> str:
     )
     for title, key in rows:
         cells = [
-            format_named_metric(key, result.metrics[n].get(key)).rjust(w)
+            format_named_metric(key, metrics[n].get(key)).rjust(w)
             for (n, _), w in zip(names, widths, strict=True)
         ]
         lines.append(f"{title:<6}  " + "  ".join(cells))
@@ -517,6 +519,7 @@ def _table(result) -> str:
             cells = [
                 f"{format_metric(per[n]['mae'])} / {format_metric(per[n]['rmse'])}".rjust(w)
                 for (n, _), w in zip(names, widths, strict=True)
+                if n in per
             ]
             lines.append(f"{t + ':':<{tw}} " + "  ".join(cells))
     lines.append("")
@@ -541,7 +544,8 @@ def _choice_lines(result) -> list[str]:
     c = result.choice
     if not c:
         return []
-    titles = {"naive": "naive (fallback)", "seasonal_naive": "seasonal naive (fallback)"}
+    titles = {"naive": "naive (fallback)", "seasonal_naive": "seasonal naive (fallback)",
+              "drift": "drift (fallback)"}  # fmt: skip
     what = titles.get(c["forecast"], result.model_label or "the network")
     parts = [f"Forecast by: {what}"]
     if c.get("inputs"):

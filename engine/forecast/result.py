@@ -25,6 +25,7 @@ class ForecastResult:
     # window, hidden, the holdout's period and rows, refit, notes on automatic settings
     choice: dict[str, Any] = field(default_factory=dict)
     intervals: list[float] = field(default_factory=list)  # coverage levels (%) in `forecast`
+    other_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)  # drift
     model_label: str = ""  # e.g. "lstm (direct)": the network the metrics' "model" row is
 
     def interval_columns(self) -> list[str]:
@@ -51,6 +52,8 @@ class ForecastResult:
         }
         if self.choice:
             out["choice"] = clean(self.choice)
+        if self.other_metrics:
+            out["other_baselines"] = clean(self.other_metrics)
         return out
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.baselines import naive, season_length, seasonal_naive
+from engine.baselines import season_length
 from engine.covariates import CovariateSpec
 from engine.data import DataError, future_dates
 from engine.forecast import builtin, defaults, persistence
@@ -34,6 +34,7 @@ from engine.forecast.prepare import future_covariates, load_data, prepare, split
 from engine.forecast.result import ForecastResult
 from engine.forecast.scoring import (
     BASELINE_TITLES,
+    REPORTED,
     baselines,
     best_baseline,
     conformal_quantiles,
@@ -176,14 +177,21 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
     # too short for a network: its row is blank (NaN scores None) and a baseline forecasts
     model_holdout = trial[picked] if members else np.full_like(base["naive"], np.nan)
     metrics, by_target, holdout = score(prep, hold, h, {"model": model_holdout, **base}, warnings)
+    # drift competes in the choice and is reported apart (`metrics` keeps its three methods)
+    other = {k: metrics.pop(k) for k in list(metrics) if k not in ("model", *REPORTED)}
+    for t in by_target:
+        for k in other:
+            by_target[t].pop(k, None)
+    holdout = holdout[[c for c in holdout.columns if not c.endswith("_drift")]]
     if short:
         metrics["model"] = {k: None for k in metrics["model"]}
         for t in by_target:
             by_target[t]["model"] = {k: None for k in by_target[t]["model"]}
 
     # --- the choice ---------------------------------------------------------------------
-    rival = best_baseline(metrics)
-    lost = error_of(metrics[rival]) < error_of(metrics["model"])
+    rival = best_baseline({**metrics, **other})
+    rival_m = {**metrics, **other}[rival]
+    lost = error_of(rival_m) < error_of(metrics["model"])
     chosen = rival if (lost and config.fallback) or short else "model"
     label = f"{config.model} ({config.strategy})"
     if short:
@@ -198,7 +206,7 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
         k = m_key.lower()
         what = (
             f"the {label} network lost to {BASELINE_TITLES[rival]} on the holdout "
-            f"({m_key} {metrics['model'][k]:.3g} against {metrics[rival][k]:.3g})"
+            f"({m_key} {metrics['model'][k]:.3g} against {rival_m[k]:.3g})"
         )
         if chosen == rival:
             warnings.append(f"{what}: the forecast is {BASELINE_TITLES[rival]}'s (fallback)")
@@ -267,10 +275,8 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
                 f = framed(n.mode, last, h)
                 outs.append(f.to_data(predict(net, config.strategy, h, f.win.x_past, x_fut))[0])
             values = np.mean(outs, axis=0)
-        elif chosen == "naive":
-            values = naive(prep.y_raw, last, h)[0]
         else:
-            values = seasonal_naive(prep.y_raw, last, h, prep.season)[0]
+            values = baselines(prep, last, h)[chosen][0]
         for k, t in enumerate(series.targets):
             forecast[t] = values[:, k]
         if levels:
@@ -314,6 +320,7 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
         season=prep.season,
         choice=choice,
         intervals=levels,
+        other_metrics=other,
         model_label=label,
     )
 

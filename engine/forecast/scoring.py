@@ -8,11 +8,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from engine.baselines import naive, seasonal_naive
+from engine.baselines import drift, naive, seasonal_naive
 from engine.forecast.prepare import Prepared
 from engine.metrics import all_metrics
 
-BASELINE_TITLES = {"naive": "naive", "seasonal_naive": "seasonal naive"}
+BASELINE_TITLES = {"naive": "naive", "seasonal_naive": "seasonal naive", "drift": "drift"}
+REPORTED = ("naive", "seasonal_naive")  # the baselines of `metrics`; the others are extra
 
 
 def baselines(prep: Prepared, origins: np.ndarray, h: int) -> dict[str, np.ndarray]:
@@ -20,6 +21,7 @@ def baselines(prep: Prepared, origins: np.ndarray, h: int) -> dict[str, np.ndarr
     return {
         "naive": naive(prep.y_raw, origins, h),
         "seasonal_naive": seasonal_naive(prep.y_raw, origins, h, prep.season),
+        "drift": drift(prep.y_raw, origins, h),
     }
 
 

@@ -95,12 +95,13 @@ def test_a_36_point_monthly_series_forecasts_with_a_shrunk_window():
 
 
 def test_too_short_for_any_network_forecasts_with_a_baseline_and_says_so():
-    y = 20 + 1.5 * np.arange(20)
+    y = 20 + 1.5 * np.arange(20) + np.random.default_rng(0).normal(0, 0.1, 20)
     r = run_forecast(ForecastConfig(data=series(y, "YS"), date="date", targets=["y"], horizon=10))
-    assert r.choice["forecast"] in ("naive", "seasonal_naive")
+    assert r.choice["forecast"] == "drift"  # a steady trend: drift beats naive on the last rows
     assert r.metrics["model"]["mae"] is None
-    assert any("too few to train" in w for w in r.warnings)
-    np.testing.assert_allclose(r.forecast["y"], y[-1])  # yearly: naive repeats the last value
+    assert any("too few to train" in w and "drift" in w for w in r.warnings)
+    slope = (y[-1] - y[0]) / 19
+    np.testing.assert_allclose(r.forecast["y"], y[-1] + slope * np.arange(1, 11))
     with pytest.raises(ForecastError, match="no model to save"):
         run_forecast(ForecastConfig(data=series(y, "YS"), date="date", targets=["y"],
                                     horizon=10, save="x.ckpt"))  # fmt: skip
@@ -224,5 +225,14 @@ def test_backtest_forecasts_from_each_cutoff_without_seeing_beyond_it():
     # naive from the cut-off: the last value seen, scored on the next five
     expected = np.mean(np.abs(y[195:200] - y[194]))
     assert table["naive_mae"].iloc[1] == pytest.approx(expected)
-    assert set(table["chosen"][:2]) <= {"model", "naive", "seasonal_naive"}
+    assert set(table["chosen"][:2]) <= {"model", "naive", "seasonal_naive", "drift"}
+    assert "drift_mase" in table
     assert "coverage_80" in table and table["cutoff"].iloc[2] == "mean"
+
+
+def test_drift_carries_the_average_step_on():
+    from engine.baselines import drift
+
+    y = np.array([[1.0], [2.0], [4.0], [7.0], [0.0]])
+    out = drift(y, np.array([4]), 3)  # history 1, 2, 4, 7: two steps of 2 on average
+    np.testing.assert_allclose(out[0, :, 0], [9.0, 11.0, 13.0])
