@@ -98,8 +98,12 @@ class SequenceResult:
     traces: list[list[list]] | None = field(default=None, repr=False)  # [layer][direction][t]
 
 
-def _step(stack: Stack, p: CellParams, x: Array, h: Array, c: Array | None):
-    """One cell step: (trace, new h passed on, new c)."""
+def cell_step(stack: Stack, p: CellParams, x: Array, h: Array, c: Array | None):
+    """One cell step of the stack's kind: (trace, new h passed on, new c).
+
+    Public so that the lesson runtime reruns single steps with altered inputs (diagnosis)
+    through the same dispatch the sequence uses.
+    """
     if stack.kind == "rnn":
         tr = rnn_cell(x, h, p, nonlinearity=stack.nonlinearity)
         return tr, tr.h, None
@@ -153,7 +157,7 @@ def unroll(
             out = np.empty((T, *batch, P))
             steps: list = [None] * T
             for t in times:
-                tr, h, c = _step(stack, p, layer_input[t], h, c)
+                tr, h, c = cell_step(stack, p, layer_input[t], h, c)
                 if stack.projections is not None:
                     h = h @ stack.projections[layer][direction].T
                 out[t] = h

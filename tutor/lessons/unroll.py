@@ -85,6 +85,7 @@ class CellRun:
     loss_target: np.ndarray | None = None
     bias_shape: tuple[int, ...] = ()  # the given bias's shape (dB comes back shaped like it)
     _gradients: Any = field(default=None, repr=False)
+    stack: Any = field(default=None, repr=False)  # the engine's one-layer Stack of this cell
 
     @property
     def gradients(self) -> Any:
@@ -101,18 +102,12 @@ class CellRun:
         return self._gradients
 
     def step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray | None, params: Any = None) -> Any:
-        """One cell step with these inputs (diagnosis reruns steps with altered inputs)."""
-        from engine import cells
+        """One cell step with these inputs (diagnosis reruns steps with altered inputs), through
+        the engine's own step dispatch."""
+        from engine.sequence import cell_step
 
         p = self.params if params is None else params
-        kind = self.model.cell
-        if kind == "lstm":
-            return cells.lstm_cell(x, h, c, p, layout=self.layout)
-        if kind == "gru":
-            return cells.gru_cell(
-                x, h, p, layout=self.layout, reset_after=self.model.gru_form == "pytorch"
-            )
-        return cells.rnn_cell(x, h, p, nonlinearity=self.model.nonlinearity)
+        return cell_step(self.stack, p, x, h, c if self.model.cell == "lstm" else None)[0]
 
     def readout(self, h: np.ndarray, activation: str | None = None) -> np.ndarray:
         if self.readout_weight is None or self.model.readout is None:
@@ -181,6 +176,7 @@ def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
     h0 = given(init.h, "initial_state", "h") if init.h else np.zeros((*batch, H))
     c0 = given(init.c, "initial_state", "c") if init.c else np.zeros((*batch, H))
     run = CellRun(model=model, params=params, layout=layout, xs=xs, h=[h0], c=[c0])
+    run.stack = _stack(model, params, layout)
     if model.readout is not None:
         out = model.readout
         run.readout_weight = given(out.weight, "readout", "weight")
@@ -189,12 +185,43 @@ def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
         run.bias_shape = given(model.weights.B, "weights", "B").shape
     if model.loss is not None:
         run.loss_target = given(model.loss.target, "loss", "target")
-    for x in xs:
-        trace = run.step(x, run.h[-1], run.c[-1])
+    _unroll_with_engine(run, h0, c0)
+    return run
+
+
+def _stack(model: Model, params: Any, layout: Any) -> Any:
+    from engine.sequence import Stack
+
+    return Stack(
+        model.cell,
+        [[params]],
+        nonlinearity=model.nonlinearity,
+        layout=layout if model.cell != "rnn" else "pytorch",
+        reset_after=model.gru_form == "pytorch",
+    )
+
+
+def _unroll_with_engine(run: CellRun, h0: np.ndarray, c0: np.ndarray) -> None:
+    """engine.sequence.unroll over the inputs, its traces named the seed-000 way."""
+    from engine.sequence import unroll as engine_unroll
+
+    try:
+        xs = np.stack(run.xs)  # (T, batch..., I)
+        batch, H = xs.shape[1:-1], run.model.hidden_size
+        h_init = np.broadcast_to(h0, (*batch, H))[None]  # (layers*directions = 1, batch..., H)
+        c_init = np.broadcast_to(c0, (*batch, H))[None] if run.model.cell == "lstm" else None
+    except ValueError:
+        shapes = ", ".join(str(x.shape) for x in run.xs)
+        raise QuantityError(
+            f"the inputs (shapes {shapes}) and the initial state (shape {h0.shape}) do not "
+            "line up: give every input the same shape and the state one row per input row",
+            ("initial_state",),
+        ) from None
+    result = engine_unroll(run.stack, xs, h_init, c_init, traces=True)
+    for trace in result.traces[0][0]:
         run.traces.append(trace)
         run.h.append(np.asarray(trace.h, dtype=np.float64))
         run.c.append(np.asarray(getattr(trace, "c", run.c[-1]), dtype=np.float64))
-    return run
 
 
 def _layout(model: Model, layouts: Any) -> Any:
@@ -225,8 +252,8 @@ def _params(model: Model, given: Any, gates: int) -> Any:
                 f'"{w.B}" has {B.size} numbers; it needs gates*hidden = {gates * H}',
                 ("weights", "B"),
             )
-        W_ih, W_hh = W[:I].T, W[I:].T
-        b_ih, b_hh = B.reshape(-1), np.zeros(gates * H)
+        cls = {"lstm": cells.LSTMParams, "gru": cells.GRUParams, "rnn": cells.RNNParams}
+        return cls[model.cell].from_concat(W, B, I)  # the engine splits seed 000's form
     else:
         W_ih, W_hh = given(w.W_ih, "weights", "W_ih"), given(w.W_hh, "weights", "W_hh")
         _expect_shape(w.W_ih, W_ih, (gates * H, I), "W_ih")
