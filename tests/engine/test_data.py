@@ -217,3 +217,25 @@ def test_single_value_column_with_bad_cell_is_located(tmp_path):
     p = write(tmp_path, "date,y\n2024-01-01,1\n2024-01-02,x\n2024-01-03,3\n")
     with pytest.raises(DataError, match=r"target 'y'.*line 3 \('x'\)"):
         load_series(p)
+
+
+def test_mixed_date_formats_name_the_first_row_of_each_format():
+    dates = ["2024-01-01", "2024-01-02", "03/01/2024", "04/01/2024"]
+    df = pd.DataFrame({"date": dates, "y": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(DataError, match=r"mixes date formats.*row 0.*DD/MM/YYYY.*row 2"):
+        load_series(df)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, 1e308, -1e16])
+def test_non_finite_or_huge_values_name_row_and_column(bad):
+    dates = pd.date_range("2024-01-01", periods=5, freq="D").strftime("%Y-%m-%d")
+    df = pd.DataFrame({"date": dates, "y": [1.0, 2.0, bad, 4.0, 5.0]})
+    with pytest.raises(DataError, match=r"column 'y' .*infinite or beyond.*row 2"):
+        load_series(df)
+
+
+def test_a_target_with_no_values_is_refused_even_with_fill():
+    dates = pd.date_range("2024-01-01", periods=5, freq="D").strftime("%Y-%m-%d")
+    df = pd.DataFrame({"date": dates, "y": [np.nan] * 5})
+    with pytest.raises(DataError, match="no values at all"):
+        load_series(df, fill="interpolate")
