@@ -295,3 +295,18 @@ def test_formulas_in_built_in_feedback_are_code_and_use_the_lessons_names():
     assert "pre-activation" in wrong_slice.diagnosis
     lstm = session("lstm-forward-pass").check("h2", "c2 * o1")
     assert "`h2 = tanh(c2) * o1`" in lstm.diagnosis
+
+
+def test_more_figures_than_asked_are_not_rounded_twice(tmp_path):
+    # 0.69246 to 4 figures is 0.6925, which rounds to 0.693 at 3 figures; the answer is 0.692:
+    # a learner who gave more figures than asked, all of them right, is right.
+    path = tmp_path / "double.yaml"
+    path.write_text(
+        AMBIGUOUS.replace("a + 0.0002", "a + 0.19246").replace(
+            "    mistakes:\n      - expression: a\n        feedback: You forgot the little.\n", ""
+        )
+    )
+    s = LessonSession(load_lesson(path), seed=0)
+    assert s.check("s", "0.6925").correct
+    assert s.check("s", "0.692").correct
+    assert not s.check("s", "0.6926").correct  # wrong at 4 figures and at 3
