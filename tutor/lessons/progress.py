@@ -10,7 +10,8 @@ simultaneous first launches agree on one seed.
 
 A database that is damaged or not ours is moved aside with its bytes kept and reported through
 `problem`; an old progress.json is migrated on first start and kept as progress.json.backup.
-Nothing is ever silently dropped: a store that cannot write raises ProgressError.
+Nothing is ever silently dropped: a store that cannot write raises ProgressError. What the store
+needs to know about files and SQLite (location, checks, schema, damage) is in progress_file.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +26,19 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tutor.lessons import progress_file as pf
+from tutor.lessons.progress_file import (
+    BUSY_TIMEOUT_S,
+    DB_NAME,
+    ENV_DIR,
+    LEGACY_NAME,
+    SCHEMA,
+    SEED_BOUND,
+    TABLES,
+    ProgressError,
+    data_dir,
+    default_path,
+)
 from tutor.lessons.progress_json import (
     FORMAT,
     VERSION,
@@ -36,64 +49,16 @@ from tutor.lessons.progress_json import (
 )
 
 __all__ = [
+    "DB_NAME",
     "ENV_DIR",
     "LessonProgress",
     "ProgressError",
     "ProgressFile",
     "ProgressStore",
     "StepProgress",
+    "data_dir",
     "default_path",
 ]
-
-ENV_DIR = "LSTM_TUTOR_DATA_DIR"
-DB_NAME = "progress.db"
-LEGACY_NAME = "progress.json"
-BUSY_TIMEOUT_S = 30.0  # writers queue this long for the lock before giving up
-SEED_BOUND = 2**31  # seeds drawn for learners (numpy accepts any of them)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lessons (
-    lesson TEXT PRIMARY KEY,
-    current_step TEXT,
-    completed INTEGER NOT NULL DEFAULT 0,
-    started_at TEXT,
-    updated_at TEXT,
-    completed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS steps (
-    lesson TEXT NOT NULL,
-    step TEXT NOT NULL,
-    answer TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    solved INTEGER NOT NULL DEFAULT 0,
-    hints_seen INTEGER NOT NULL DEFAULT 0,
-    last_attempt_at TEXT,
-    solved_at TEXT,
-    PRIMARY KEY (lesson, step)
-);
-"""
-TABLES = {"meta", "lessons", "steps"}
-_MARKER_SQL = "SELECT key, value FROM meta WHERE key IN ('format', 'version')"
-
-
-class ProgressError(RuntimeError):
-    """Progress could not be read or written (the message says where, why and what to do)."""
-
-
-def data_dir() -> Path:
-    """LSTM_TUTOR_DATA_DIR, else the platform's user data directory."""
-    override = os.environ.get(ENV_DIR)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("lstm-tutor", appauthor=False))
-
-
-def default_path() -> Path:
-    """progress.db in the data directory."""
-    return data_dir() / DB_NAME
 
 
 def _now() -> str:
@@ -126,13 +91,13 @@ class ProgressStore:
 
     def _open(self, keep_seed: int | None = None) -> None:
         folder = self.path.parent
-        _check_folder(folder)
-        _check_regular(self.path)
-        _clean_temporaries(folder)
+        pf.check_folder(folder)
+        pf.check_regular(self.path)
+        pf.clean_temporaries(folder)
         try:
             self._connect()
             migrated = self._initialise(keep_seed)
-        except _Damaged as damaged:
+        except pf.Damaged as damaged:
             self._close()
             self._set_aside(self.path, damaged.reason)
             self._connect()
@@ -151,23 +116,23 @@ class ProgressStore:
             )
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             try:
-                _check_readable(db)
+                pf.check_readable(db)
             except BaseException:
                 db.close()
                 raise
-            _retry_busy(lambda: db.execute("PRAGMA journal_mode = WAL").fetchone())
+            pf.retry_busy(lambda: db.execute("PRAGMA journal_mode = WAL").fetchone())
             db.execute("PRAGMA synchronous = FULL")  # a committed attempt survives power loss
-        except _Damaged:
+        except pf.Damaged:
             raise
         except (sqlite3.Error, OSError) as exc:
             if db is not None:
                 db.close()
-            if existed and _is_read_only(exc):
+            if existed and pf.is_read_only(exc):
                 self._connect_read_only()
                 return
-            raise ProgressError(_cannot("open", self.path, exc)) from None
+            raise ProgressError(pf.cannot("open", self.path, exc)) from None
         self._db = db
-        self._identity = _identity(self.path)
+        self._identity = pf.identity(self.path)
 
     def _connect_read_only(self) -> None:
         """A read-only folder or file: read the seed and answers, refuse every change."""
@@ -175,14 +140,14 @@ class ProgressStore:
         for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: WAL without a -shm
             try:
                 db = sqlite3.connect(uri + query, uri=True, isolation_level=None)
-                _check_readable(db)
+                pf.check_readable(db)
                 break
             except sqlite3.Error as exc:
                 error = exc
         else:
-            raise ProgressError(_cannot("read", self.path, error)) from None
+            raise ProgressError(pf.cannot("read", self.path, error)) from None
         self._db, self.read_only = db, True
-        self._identity = _identity(self.path)
+        self._identity = pf.identity(self.path)
         self.problem = (
             f"Your progress database {self.path} is read-only: your answers will not be saved. "
             f"Make it writable, or set {ENV_DIR} to a writable folder."
@@ -198,18 +163,18 @@ class ProgressStore:
         assert db is not None
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and not tables >= TABLES:
-            raise _Damaged("it is not an lstm-tutor progress database")
+            raise pf.Damaged("it is not an lstm-tutor progress database")
         if tables:
             marker = dict(
                 db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'version')")
             )
             if marker.get("format") != FORMAT:
-                raise _Damaged("it is not an lstm-tutor progress database (no format marker)")
+                raise pf.Damaged("it is not an lstm-tutor progress database (no format marker)")
             version = marker.get("version", "")
             if not version.isdigit() or not 1 <= int(version):
-                raise _Damaged(f"unknown format version {version!r}")
+                raise pf.Damaged(f"unknown format version {version!r}")
             if int(version) > VERSION:
-                raise _Damaged(f"written by a newer lstm-tutor (format version {version})")
+                raise pf.Damaged(f"written by a newer lstm-tutor (format version {version})")
         if self.read_only:
             self._seed = self._read_seed()
             return False
@@ -227,7 +192,7 @@ class ProgressStore:
             # insert-or-ignore inside the transaction: of many first launches, the first wins
             cur.execute("INSERT OR IGNORE INTO meta VALUES ('seed', ?)", (str(seed),))
             if legacy is not None:
-                _import(cur, legacy)
+                pf.import_legacy(cur, legacy)
         self._seed = self._read_seed()
         return legacy is not None
 
@@ -238,13 +203,13 @@ class ProgressStore:
         except FileNotFoundError:
             return None
         except ValueError as exc:  # not JSON, not ours, misshapen: keep its bytes, start afresh
-            self._set_aside(self.legacy_path, _short(exc))
+            self._set_aside(self.legacy_path, pf.short(exc))
             return None
         except OSError as exc:
-            raise ProgressError(_cannot("read", self.legacy_path, exc)) from None
+            raise ProgressError(pf.cannot("read", self.legacy_path, exc)) from None
 
     def _keep_backup(self) -> None:
-        backup = _free_name(self.legacy_path.with_name(self.legacy_path.name + ".backup"))
+        backup = pf.free_name(self.legacy_path.with_name(self.legacy_path.name + ".backup"))
         try:
             os.replace(self.legacy_path, backup)
         except OSError:  # migrated all the same; the JSON simply stays where it was
@@ -253,7 +218,9 @@ class ProgressStore:
 
     def _set_aside(self, path: Path, reason: str) -> None:
         """Move a damaged file (and its journal) aside, bytes intact, and say so."""
-        aside = _free_name(path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"))
+        aside = pf.free_name(
+            path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        )
         try:
             os.replace(path, aside)
             for suffix in ("-wal", "-journal"):
@@ -291,7 +258,7 @@ class ProgressStore:
 
     def _conn(self) -> sqlite3.Connection:
         """The open database; reopened when the file was deleted or replaced behind us."""
-        if self._db is None or _identity(self.path) != self._identity:
+        if self._db is None or pf.identity(self.path) != self._identity:
             # deleted: a reset by hand, but the learner keeps their seed (their numbers)
             self._close()
             self._open(keep_seed=self._seed)
@@ -311,7 +278,7 @@ class ProgressStore:
         assert db is not None
         try:
             cur = db.cursor()
-            _retry_busy(lambda: cur.execute("BEGIN IMMEDIATE"))
+            pf.retry_busy(lambda: cur.execute("BEGIN IMMEDIATE"))
             try:
                 yield cur
                 cur.execute("COMMIT")
@@ -320,7 +287,7 @@ class ProgressStore:
                     db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise ProgressError(_cannot("save progress to", self.path, exc)) from None
+            raise ProgressError(pf.cannot("save progress to", self.path, exc)) from None
 
     @contextmanager
     def _changing(self) -> Iterator[sqlite3.Cursor]:
@@ -334,7 +301,7 @@ class ProgressStore:
             try:
                 return self._conn().execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise ProgressError(_cannot("read", self.path, exc)) from None
+                raise ProgressError(pf.cannot("read", self.path, exc)) from None
 
     def _read_seed(self) -> int:
         db = self._db
@@ -510,137 +477,3 @@ class ProgressStore:
             cur.execute("DELETE FROM steps")
             cur.execute("DELETE FROM lessons")
             cur.execute("DELETE FROM meta WHERE key = 'last_lesson'")
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-class _Damaged(Exception):
-    """The database file is not a usable progress database (reason for the learner)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _import(cur: sqlite3.Cursor, legacy: ProgressFile) -> None:
-    """Copy an old JSON progress into the fresh tables (same transaction as their creation)."""
-    for lesson_id, lesson in legacy.lessons.items():
-        cur.execute(
-            "INSERT INTO lessons VALUES (?, ?, ?, ?, ?, ?)",
-            (lesson_id, lesson.current_step, int(lesson.completed), lesson.started_at,
-             lesson.updated_at, lesson.completed_at),
-        )  # fmt: skip
-        for step_id, s in lesson.steps.items():
-            cur.execute(
-                "INSERT INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (lesson_id, step_id, s.answer, s.attempts, int(s.solved), s.hints_seen,
-                 s.last_attempt_at, s.solved_at),
-            )  # fmt: skip
-    if legacy.last_lesson is not None:
-        cur.execute("INSERT OR REPLACE INTO meta VALUES ('last_lesson', ?)", (legacy.last_lesson,))
-
-
-def _check_readable(db: sqlite3.Connection) -> None:
-    """Touch the file's header and pages: 'file is not a database' and 'malformed' mean damage."""
-    try:
-        rows = db.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.OperationalError:
-        raise  # locked, read-only, cannot open: not damage
-    except sqlite3.DatabaseError as exc:
-        raise _Damaged(str(exc)) from None
-    if rows != [("ok",)]:
-        raise _Damaged("; ".join(str(r[0]) for r in rows[:3]))
-
-
-def _retry_busy(action) -> object:
-    """Some lock waits (changing the journal mode, BEGIN under WAL recovery) skip the busy
-    handler and fail at once; retry them for the busy timeout."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
-def _is_read_only(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return (
-        "readonly" in text
-        or "read-only" in text
-        or "unable to open" in text
-        or (isinstance(exc, PermissionError))
-    )
-
-
-def _check_folder(folder: Path) -> None:
-    """The data folder must be a folder: LSTM_TUTOR_DATA_DIR pointing at a file is an error."""
-    for parent in (folder, *folder.parents):
-        if parent.exists():
-            if not parent.is_dir():
-                raise ProgressError(
-                    f"cannot keep progress in {folder}: {parent} is a file, not a folder "
-                    f"(set {ENV_DIR} to a folder)"
-                )
-            return
-
-
-def _check_regular(path: Path) -> None:
-    """Only a regular file is opened: a named pipe or a device would hang or be destroyed."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise ProgressError(_cannot("read", path, exc)) from None
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise ProgressError(f"cannot use progress file {path}: it is {kind}")
-
-
-def _clean_temporaries(folder: Path) -> None:
-    """Temporary files the JSON store left behind when it was killed mid-write."""
-    try:
-        for tmp in folder.glob(".progress-*.tmp"):
-            if tmp.is_file():
-                tmp.unlink(missing_ok=True)
-    except OSError:  # cleaning is a courtesy
-        pass
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
-def _free_name(path: Path) -> Path:
-    candidate, n = path, 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}-{n}")
-        n += 1
-    return candidate
-
-
-def _cannot(verb: str, path: Path, exc: Exception) -> str:
-    reason = getattr(exc, "strerror", None) or str(exc)
-    hint = f" (check the folder's permissions, or set {ENV_DIR} to a writable folder)"
-    return f"cannot {verb} {path}: {reason}{hint}"
-
-
-def _short(exc: Exception) -> str:
-    from pydantic import ValidationError
-
-    if isinstance(exc, ValidationError) and exc.errors():
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the top level"
-        return f"{where}: {first['msg']}"[:160]
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
