@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -309,3 +310,32 @@ def _judge_integer(case: StepCase, v: np.ndarray, r: np.ndarray) -> Verdict:
         if c.size == v.size and distinct(c, r) and np.array_equal(np.round(c), np.round(v)):
             return Verdict(False, candidate.message, candidate.message, candidate.key)
     return Verdict(False, "")
+
+
+# --- what the learner typed ----------------------------------------------------------------------
+
+
+def number_for_formula(step: Any, case: StepCase, value: np.ndarray) -> Verdict:
+    """A formula step answered with a number: say so, whether or not the number is right."""
+    from tutor.lessons import formula
+
+    wanted = ", ".join(sorted(formula.parse(step.reference).names))
+    if tight(value, case.expected):
+        message = (
+            "Right value, but that is a number, not the formula: write it in terms of " + wanted
+        )
+        return Verdict(False, message, None, "number_not_formula")
+    return Verdict(False, f"This step asks for the formula, in terms of {wanted}.")
+
+
+def has_decimals(parsed: Any) -> bool:
+    """Does the expression contain a typed-in number that is not a whole one (0.5125)?"""
+    import ast
+
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+        and not float(node.value).is_integer()
+        for node in ast.walk(parsed.tree)
+    )

@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tutor.lessons import display
+
+# Run steps' `ask:` answers live in tutor.lessons.asks; re-exported for the screens and tests.
+from tutor.lessons.asks import asked_values, pending_asks  # noqa: E402,F401
 from tutor.lessons.checking import shape_mismatch
 from tutor.lessons.choices import letter as choice_letter
 from tutor.lessons.choices import order as choice_order
 from tutor.lessons.choices import position_of as choice_position
 from tutor.lessons.diagnosis import Candidate, cell_candidates
-from tutor.lessons.judging import StepCase, Verdict, judge_expression, judge_number, tight
+from tutor.lessons.judging import (
+    StepCase,
+    Verdict,
+    has_decimals,
+    judge_expression,
+    judge_number,
+    number_for_formula,
+)
 from tutor.lessons.precision import Precision, typed_numbers
 from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.references import LessonReferences
@@ -244,11 +253,11 @@ class LessonSession:
         src = parsed.src.replace("\r", " ").replace("\n", " ").strip()
         if not parsed.names:
             if case.is_formula:
-                return _number_for_formula(step, case, value)
+                return number_for_formula(step, case, value)
             return judge_number(case, value, typed_numbers(parsed.tree, src))
         worlds = self._answer_worlds(step, parsed)
         as_expression = judge_expression(replace(case, worlds=worlds), value)
-        if as_expression.correct or case.is_formula or not _has_decimals(parsed):
+        if as_expression.correct or case.is_formula or not has_decimals(parsed):
             return as_expression
         # Names mixed with typed-in numbers (`0.5125 * tanh(c2)`): a calculation, judged by value.
         return judge_number(case, value, None)
@@ -400,32 +409,6 @@ def choice_index(step: ChoiceStep, text: str) -> int | None:
     return choice_position([c.text for c in step.choices], text)
 
 
-def _number_for_formula(step: FormulaStep, case: StepCase, value: np.ndarray) -> Verdict:
-    """A formula step answered with a number: say so, whether or not the number is right."""
-    from tutor.lessons import formula
-
-    wanted = ", ".join(sorted(formula.parse(step.reference).names))
-    if tight(value, case.expected):
-        message = (
-            "Right value, but that is a number, not the formula: write it in terms of " + wanted
-        )
-        return Verdict(False, message, None, "number_not_formula")
-    return Verdict(False, f"This step asks for the formula, in terms of {wanted}.")
-
-
-def _has_decimals(parsed: Any) -> bool:
-    """Does the expression contain a typed-in number that is not a whole one (0.5125)?"""
-    import ast
-
-    return any(
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, int | float)
-        and not isinstance(node.value, bool)
-        and not float(node.value).is_integer()
-        for node in ast.walk(parsed.tree)
-    )
-
-
 def _not_answerable(step: Any) -> CheckResult:
     what = "only text to read" if step.kind == "explanation" else "a job to run, not an answer"
     return CheckResult(
@@ -445,32 +428,6 @@ def _article(word: str) -> str:
 
 def _unevaluable(expected: np.ndarray, tol_text: str, message: str, col: int | None) -> CheckResult:
     return CheckResult(False, None, expected, message, None, tol_text, error=message, col=col)
-
-
-def pending_asks(step: Any, answers: Mapping[str, str]) -> list[Any]:
-    """The `ask` entries of a run step that the answers do not fill yet."""
-    return [ask for ask in getattr(step, "ask", []) if not str(answers.get(ask.key, "")).strip()]
-
-
-def asked_values(step: RunStep, answers: Mapping[str, str]) -> dict[str, Any]:
-    """The job values typed by the learner, checked: paths must exist, lists are split."""
-    missing = pending_asks(step, answers)
-    if missing:
-        wanted = "; ".join(f"{ask.key}: {ask.prompt}" for ask in missing)
-        raise LessonLookupError(f"step {step.id} needs {wanted}")
-    values: dict[str, Any] = {}
-    for ask in step.ask:
-        text = str(answers[ask.key]).strip()
-        if ask.kind == "path":
-            path = Path(text).expanduser()
-            if not path.is_file():
-                raise LessonLookupError(f"{ask.key}: no file at {path} ({ask.prompt.lower()})")
-            values[ask.key] = str(path)
-        elif ask.kind == "list":
-            values[ask.key] = [part.strip() for part in text.split(",") if part.strip()]
-        else:
-            values[ask.key] = text
-    return values
 
 
 def _message(exc: Exception) -> str:
