@@ -92,7 +92,7 @@ def resolve_device(name: str = DEFAULT_DEVICE) -> torch.device:
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        if torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")
     if name == "cpu":
@@ -104,7 +104,7 @@ def resolve_device(name: str = DEFAULT_DEVICE) -> torch.device:
             )
         return torch.device("cuda")
     if name == "mps":
-        if not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        if not torch.backends.mps.is_available():
             raise ValueError("device 'mps' is not available (Apple GPUs only); use cpu or auto")
         return torch.device("mps")
     raise ValueError(f"unknown device {name!r}: use one of {', '.join(DEVICES)}")
