@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from engine.suggest import choice_problem
-from engine.vocabulary import HEADS
+from engine.vocabulary import DEFAULT_MODEL_KIND, HEADS
 from engine.vocabulary import MODEL_KINDS as KINDS
 
 __all__ = ["HEADS", "KINDS", "Forecaster", "ModelConfig", "build_model", "recursive_forecast"]
@@ -36,7 +36,7 @@ _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 class ModelConfig:
     """Everything needed to rebuild a model (stored in checkpoints as JSON)."""
 
-    kind: str = "lstm"  # rnn | lstm | gru
+    kind: str = DEFAULT_MODEL_KIND  # rnn | lstm | gru
     input_size: int = 1  # F: features per past step (targets first, then past covariates)
     hidden: int = 32  # units per layer (per direction)
     layers: int = 1  # stacked recurrent layers

@@ -11,6 +11,7 @@ from __future__ import annotations
 # --- models ---------------------------------------------------------------------------------
 
 MODEL_KINDS = ("rnn", "lstm", "gru")  # simplest first, as the lessons introduce them
+DEFAULT_MODEL_KIND = "lstm"  # what a model, a forecast and the forecast view use unless told
 GATE_COUNT = {"rnn": 1, "lstm": 4, "gru": 3}  # weight blocks stacked per cell kind
 HEADS = ("direct", "one_step", "seq2seq")  # engine.models.ModelConfig.head
 

@@ -18,6 +18,7 @@ from engine.vocabulary import (
     DATASETS,
     DEFAULT_DATASET,
     DEFAULT_DEVICE,
+    DEFAULT_MODEL_KIND,
     DEVICES,
     FILLS,
     INPUTS,
@@ -65,7 +66,7 @@ Examples (the first writes rides.csv, the built-in series, for the others):
 @click.option(
     "--model",
     type=click.Choice(MODEL_KINDS),
-    default="lstm",
+    default=DEFAULT_MODEL_KIND,
     show_default=True,
     help="Recurrent cell of the network.",
 )

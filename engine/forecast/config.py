@@ -12,7 +12,9 @@ import pandas as pd
 from engine import limits
 from engine.vocabulary import (
     DATASETS,
+    DEFAULT_DATASET,
     DEFAULT_DEVICE,
+    DEFAULT_MODEL_KIND,
     DEVICES,
     FILLS,
     INPUTS,
@@ -33,14 +35,14 @@ class ForecastConfig:
     """Everything a forecast run needs. `data`: a CSV path or DataFrame; None uses `dataset`."""
 
     data: str | os.PathLike | pd.DataFrame | None = None
-    dataset: str = "transit"
+    dataset: str = DEFAULT_DATASET
     date: str | None = None
     targets: list[str] = field(default_factory=list)
     covariates: list[str] | None = None  # None: none for a CSV, day_type for `transit`
     calendar: bool = True  # add calendar features derived from the dates (day of week, ...)
     fill: str | None = None  # interpolate | ffill
     future: str | os.PathLike | pd.DataFrame | None = None  # covariates after the data ends
-    model: str = "lstm"
+    model: str = DEFAULT_MODEL_KIND
     strategy: str = "direct"
     window: int | None = None  # past steps seen; None: from the season and horizon (defaults.py)
     horizon: int = 7

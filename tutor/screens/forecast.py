@@ -20,7 +20,13 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from engine.metric_format import format_metric
-from engine.vocabulary import DATASET_TITLES, DATASETS, MODEL_KINDS
+from engine.vocabulary import (
+    DATASET_TITLES,
+    DATASETS,
+    DEFAULT_DATASET,
+    DEFAULT_MODEL_KIND,
+    MODEL_KINDS,
+)
 from tutor.messages import EpochProgress
 from tutor.training import TrainingRun, start_training
 
@@ -84,8 +90,8 @@ class ForecastScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        dataset = str(self.config.get("dataset", "transit"))
-        model = str(self.config.get("model", "lstm"))
+        dataset = str(self.config.get("dataset", DEFAULT_DATASET))
+        model = str(self.config.get("model", DEFAULT_MODEL_KIND))
         with Horizontal(id="forecast-controls", classes="form-row"):
             yield Label("data", classes="field-label")
             yield Select(
