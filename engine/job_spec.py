@@ -69,6 +69,11 @@ SPEC_KEYS: dict[str, dict[str, tuple[str, str]]] = {
     "maxmin": {**COMMON_KEYS, **MAXMIN_KEYS},
     "sine": {**COMMON_KEYS, **SINE_KEYS},
     "forget_bias": {**COMMON_KEYS, **MAXMIN_KEYS, **FORGET_KEYS},
+    "gradient_norms": {
+        **COMMON_KEYS,
+        **MAXMIN_KEYS,
+        "n_measure": ("int", "validation sequences the gradient norms are averaged over"),
+    },
 }
 
 # the same for every task: plain training, no early stopping or clipping
@@ -111,6 +116,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 DEFAULTS["forget_bias"] = {**DEFAULTS["maxmin"], "models": ["lstm"], "biases": [0.0, 1.0]}
+# max-min training, then ||dL/dh_t|| per time step before and after (lesson 3 of backprop)
+DEFAULTS["gradient_norms"] = {**DEFAULTS["maxmin"], "epochs": 3, "n_train": 2000, "n_measure": 100}
 
 # key -> (min, max), inclusive; the lab's form uses them too. Smaller than engine.limits' hard
 # bounds where a lesson's or the lab's job should stay small; lr lies in (0, LR_MAX]
@@ -127,6 +134,7 @@ LIMITS: dict[str, tuple[int, int]] = {
     "period": (2, 100_000),
     "window": (1, MAX_WINDOW),
     "test_size": (1, 100_000),
+    "n_measure": (1, 10_000),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
     "task": TASKS,

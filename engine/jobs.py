@@ -61,6 +61,8 @@ def run_job(
     s = {**DEFAULTS[task], **spec}
     if task == "sine":
         return _run_sine(s, on_event, should_stop)
+    if task == "gradient_norms":
+        return _run_gradient_norms(s, on_event, should_stop)
     return _run_maxmin(s, on_event, should_stop)
 
 
@@ -152,6 +154,48 @@ def _run_maxmin(s: dict, on_event, should_stop) -> JobResult:
         result.runs[name] = rec
         result.cancelled = r.reason == "cancelled"
     result.summary = _summary(result, "mae", "validation MAE (max and min)")
+    return result
+
+
+def _run_gradient_norms(s: dict, on_event, should_stop) -> JobResult:
+    """Train on max-min as the maxmin task does; measure ||dL/dh_t|| before and after."""
+    from engine.gradient_norms import sparkline, step_gradient_norms
+
+    emit = on_event or (lambda e: None)
+    n_train, n_val = s["n_train"], s["n_val"]
+    X, Y = datasets.maxmin(n_train + n_val, s["length"], seed=s["seed"])
+    train, val = (X[:n_train], Y[:n_train]), (X[n_train:], Y[n_train:])
+    probe = (val[0][: s["n_measure"]], val[1][: s["n_measure"]])
+    cfg = _train_config(s)
+    result = JobResult(task=s["task"], spec=s)
+    lines = []
+    for i, kind in enumerate(s["models"]):
+        if result.cancelled:
+            result.runs[kind] = _skipped(kind, emit)
+            continue
+        model = build_model(_model_config(s, kind, n_targets=2), seed=s["seed"] + i)
+        before = step_gradient_norms(model, *probe)
+        r = fit(model, train, val, cfg, on_event=on_event, should_stop=should_stop, run=kind)
+        rec = _record(r)
+        after = step_gradient_norms(model, *probe)
+        rec["grad_norms_init"], rec["grad_norms"] = before.tolist(), after.tolist()
+        rec["metrics"] = {
+            "norm_first": float(after[0]),  # dL/dh at t = 0, the step furthest from the loss
+            "norm_last": float(after[-1]),
+            "decades": float(np.log10(after[-1] / after[0])),  # how far it fell going back
+            "val_loss": r.best_val_loss,
+        }
+        if r.epochs_run:
+            pred = predict(model, val[0]).reshape(-1, 2)
+            rec["metrics"]["mae"] = float(np.abs(pred - val[1]).mean())
+        result.runs[kind] = rec
+        result.cancelled = r.reason == "cancelled"
+        lines.append(
+            f"  {kind:<5} {sparkline(after, 40)}  t=0: {after[0]:.1e}  t={len(after) - 1}: "
+            f"{after[-1]:.1e}  ({rec['metrics']['decades']:.1f} decades)"
+        )
+    head = "gradient_norms: ||dL/dh_t|| after training, t = 0 ... end (log scale)"
+    result.summary = "\n".join([head + (" — cancelled" if result.cancelled else ""), *lines])
     return result
 
 

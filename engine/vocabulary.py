@@ -40,7 +40,7 @@ DATASET_TITLES = {"transit": "transit (Chicago)", "sine": "sine wave"}
 
 # --- jobs (engine.job_spec holds their keys, defaults and limits) ----------------------------
 
-JOB_TASKS = ("maxmin", "sine", "forget_bias", "forecast")
+JOB_TASKS = ("maxmin", "sine", "forget_bias", "forecast", "gradient_norms")
 JOB_TASK_TITLES = {  # the tasks the training lab offers, as it names them
     "maxmin": "max–min, sequences of 60 (seed 004)",
     "sine": "sine wave, window 40 (seed 003)",

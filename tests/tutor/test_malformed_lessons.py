@@ -102,6 +102,6 @@ def test_job_specs_are_checked_by_the_engine_schema_in_process():
     from tutor.lessons import validation
 
     assert validation.job_problems([{"models": ["lstm"]}, {"task": "sine"}]) == [
-        ["missing key 'task' (one of maxmin, sine, forget_bias, forecast)"],
+        ["missing key 'task' (one of maxmin, sine, forget_bias, forecast, gradient_norms)"],
         [],
     ]

@@ -37,6 +37,7 @@ class LessonReferences:
         seed: int = 0,
         errors: list[StepReferenceError] | None = None,
         givens: dict[str, np.ndarray] | None = None,
+        results: dict[str, np.ndarray] | None = None,
     ) -> None:
         """Compute everything; raise the first StepReferenceError, or collect all in `errors`.
 
@@ -52,8 +53,14 @@ class LessonReferences:
         self.derived: dict[str, np.ndarray] = self._derived()
         self.values: dict[str, np.ndarray] = {}
         self.quantities: dict[str, tuple[str, int | None]] = {}
+        self.results = dict(results or {})  # run steps' results recorded so far
+        self.pending: dict[str, str] = {}  # step id -> the run step whose results it awaits
         for index, step in enumerate(lesson.steps):
             if isinstance(step, NumericStep | FormulaStep):
+                waiting = self._awaits(step)
+                if waiting:
+                    self.pending[step.id] = waiting
+                    continue
                 try:
                     self.values[step.id] = self._step_value(index, step)
                 except StepReferenceError as exc:
@@ -72,7 +79,27 @@ class LessonReferences:
                 break
             if step.id in self.values:
                 names[step.id] = self.values[step.id]
+            for name in getattr(step, "results", {}):
+                if name in self.results:
+                    names[name] = self.results[name]
         return names
+
+    def _awaits(self, step: ValueStep) -> str | None:
+        """The run step whose results this step's reference uses and that has not run yet."""
+        if step.reference is None:
+            return None
+        from tutor.lessons import formula
+        from tutor.lessons.results import declared_before
+
+        declared = declared_before(self.lesson, step.id)
+        if not declared:
+            return None
+        try:
+            used = formula.parse(step.reference).names
+        except formula.FormulaError:
+            return None  # reported when the reference is evaluated
+        missing = [declared[n] for n in used if n in declared and n not in self.results]
+        return missing[0] if missing else None
 
     def names_for(self, step: Any) -> dict[str, np.ndarray]:
         """What a learner's expression for `step` may use (a formula step may restrict it)."""

@@ -88,6 +88,7 @@ class LessonSession:
         self._cases: dict[str, StepCase] = {}
         self._world_cache: dict[str, list] = {}
         self._lesson_worlds: dict[frozenset[str], list[LessonReferences]] = {}
+        self._judged: dict[str, dict[str, np.ndarray]] = {}  # run step id -> its results
         if references is not None:
             self.seed, self.refs = references.seed, references
             return
@@ -101,6 +102,57 @@ class LessonSession:
     @property
     def givens(self) -> dict[str, np.ndarray]:
         return dict(self.refs.givens)
+
+    # --- run steps' results and predictions ------------------------------------------------
+
+    def record_results(self, step_id: str, runs: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Take a finished run step's declared results (from JobResult.runs); later steps'
+        references that use them are computed now. Raises LessonLookupError for a missing path."""
+        from tutor.lessons.results import resolve
+
+        step = self.step(step_id)
+        if not isinstance(step, RunStep):
+            raise LessonLookupError(f'step "{step_id}" is a {step.kind} step, not a run step')
+        values = resolve(step, runs)
+        results = {**self.refs.results, **values}
+        self.refs = LessonReferences(self.lesson, self.seed, results=results)
+        self._cases.clear()  # references, candidates and worlds change with the results
+        self._world_cache.clear()
+        self._lesson_worlds.clear()
+        self._judged[step_id] = values
+        return values
+
+    def check_prediction(self, step_id: str, text: str) -> CheckResult:
+        """Judge the learner's prediction for a run step against its recorded results."""
+        from tutor.lessons.results import judge
+
+        step = self.step(step_id)
+        if not isinstance(step, RunStep) or step.predict is None:
+            return _unevaluable(None, "", f'step "{step_id}" asks for no prediction', None)
+        index = choice_index(step.predict, text)
+        letters = [chr(ord("a") + i) for i in range(len(step.predict.choices))]
+        if index is None:
+            message = f'"{text.strip()}" is not one of the choices ({", ".join(letters)})'
+            return _unevaluable(None, "", message, None)
+        if step_id not in self._judged:
+            return _unevaluable(None, "", "run the step first: the run decides", None)
+        names = self.refs.names_before(step_id) | self._judged[step_id]
+        best, values = judge(step, names)
+        shown = ", ".join(
+            f"{c.text}: {display.short(np.asarray(v))}"
+            for c, v in zip(step.predict.choices, values, strict=True)
+        )
+        right = step.predict.choices[best].text
+        if index == best:
+            feedback = f"Your prediction was right: {right}. ({shown})"
+        else:
+            feedback = f"The run says otherwise: {right}. ({shown})"
+        return CheckResult(index == best, letters[index], letters[best], feedback, None, "")
+
+    def pending_on(self, step_id: str) -> str | None:
+        """The run step whose results this step still waits for (None when it can be checked)."""
+        self.step(step_id)
+        return self.refs.pending.get(step_id)
 
     @property
     def derived(self) -> dict[str, np.ndarray]:
@@ -135,8 +187,19 @@ class LessonSession:
             return ""
         names = self.refs.names_before(step_id) | self.refs.values
         from tutor.lessons import formula
+        from tutor.lessons.results import declared_before
 
-        return display.render(text, lambda src: formula.evaluate(src, names))
+        awaited = set(declared_before(self.lesson, step_id)) - set(names)
+
+        def value(src: str) -> str:
+            try:
+                return display.short(formula.evaluate(src, names))
+            except formula.FormulaError:
+                if awaited and awaited & set(formula.parse(src).names):
+                    return "(known after the run)"
+                raise
+
+        return display.TEMPLATE.sub(lambda m: value(m.group(1).strip()), text)
 
     def prompt(self, step_id: str) -> str:
         """The step's prompt, ending with what form of answer is asked for (the precision)."""
@@ -211,6 +274,10 @@ class LessonSession:
     def _check_value(self, step: NumericStep | FormulaStep, text: str) -> CheckResult:
         from tutor.lessons import formula
 
+        if step.id in self.refs.pending:
+            run = self.refs.pending[step.id]
+            message = f'this step uses the results of run step "{run}": run it first'
+            return _unevaluable(None, "", message, None)
         expected = self.refs.values[step.id]
         case = self.case(step)
         rule = case.rule_text()

@@ -257,6 +257,25 @@ class Ask(_Strict):
     )
 
 
+RESULT_PATH = r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+(\[-?[0-9]+\])?$"
+
+
+class PredictionChoice(_Strict):
+    text: str
+    value: str = Field(
+        description="formula over the run's results; the choice whose value is largest "
+        "(pick: max) or smallest (pick: min) turns out right"
+    )
+
+
+class Prediction(_Strict):
+    """A guess the learner makes before the run, judged by the run's own results."""
+
+    prompt: str = Field(description="Markdown question asked before the run starts")
+    pick: Literal["max", "min"] = "max"
+    choices: list[PredictionChoice] = Field(min_length=2)
+
+
 class RunStep(_StepBase):
     """A training or evaluation job the engine runs (engine.jobs.run_job(spec, ...))."""
 
@@ -266,6 +285,12 @@ class RunStep(_StepBase):
         default_factory=list,
         description="values the learner supplies before the job starts (a data file, a column)",
     )
+    results: dict[str, Annotated[str, Field(pattern=RESULT_PATH)]] = Field(
+        default_factory=dict,
+        description="names later steps may use, each a number of the finished job: "
+        "run.metrics.mae, run.history.train_loss[-1], run.grad_norms[0]",
+    )
+    predict: Prediction | None = Field(None, description="asked before the run, judged after")
 
     @model_validator(mode="after")
     def _asks_fill_free_keys(self) -> RunStep:

@@ -239,7 +239,9 @@ class LessonChecker:
 
     def check_seed(self, seed: int) -> None:
         errors: list[StepReferenceError] = []
-        refs = LessonReferences(self.lesson, seed, errors)
+        from tutor.lessons.results import stand_ins
+
+        refs = LessonReferences(self.lesson, seed, errors, results=stand_ins(self.lesson))
         steps = self.lesson.steps
         self.broken = {
             s.id
@@ -314,6 +316,14 @@ class LessonChecker:
                 for k, c in enumerate(step.choices)
             ]
         later = self.ids_from(step.id)
+        if isinstance(step, RunStep):
+            self.check_result_paths(index, step)
+        if isinstance(step, RunStep) and step.predict is not None:
+            texts.append((("steps", index, "predict", "prompt"), step.predict.prompt))
+            own = {n: refs.results[n] for n in step.results if n in refs.results}
+            for k, choice in enumerate(step.predict.choices):
+                where = ("steps", index, "predict", "choices", k, "value")
+                self.try_formula(where, f"step {step.id}: prediction", choice.value, names | own)
         for loc, text in texts:
             for src in display.template_expressions(text):
                 self.try_formula(loc, f"step {step.id}: {{{{ {src} }}}}", src, names)
@@ -345,6 +355,23 @@ class LessonChecker:
                 f"step {step_id}: the {where} shows {{{{ {src} }}}}, {which} "
                 f"({', '.join(sorted(used))}); learners would read it before answering",
             )
+
+    def check_result_paths(self, index: int, step: RunStep) -> None:
+        """Each result path must start at a run the job makes (its `models`)."""
+        from engine.job_spec import DEFAULTS
+
+        task = step.job.get("task")
+        if task not in DEFAULTS or task == "forget_bias":
+            return  # forecast and forget_bias name their runs otherwise
+        runs = list(step.job.get("models", DEFAULTS[task].get("models", [])))
+        for name, path in step.results.items():
+            run = path.split(".", 1)[0]
+            if runs and run not in runs:
+                self.add(
+                    ("steps", index, "results", name),
+                    f'step {step.id}: result "{name}" reads run "{run}", but the job makes '
+                    f"{', '.join(runs)}{did_you_mean(run, runs)}",
+                )
 
     def check_hint_code(self, loc: Loc, step_id: str, hint: str, names: dict) -> None:
         """Code spans in a hint that are formulas over known names must evaluate.

@@ -31,7 +31,7 @@ def consistent_worlds(
     for _ in range(WORLDS):
         moved = perturb(base.givens, rng, moving)
         errors: list = []
-        worlds.append(LessonReferences(lesson, seed, errors, givens=moved))
+        worlds.append(LessonReferences(lesson, seed, errors, givens=moved, results=base.results))
     return worlds
 
 

@@ -87,6 +87,7 @@ class LessonScreen(Screen[None]):
         # what run steps asked for (a data file's path), shared by the lesson's run steps and
         # kept with a finished run step's answer, so the learner types it once
         self.asked: dict[str, str] = {}
+        self.predictions: dict[str, str] = {}  # run step id -> the letter predicted before it ran
         for step in self.steps:
             if step.kind == "run":
                 self.asked |= _asked_from(saved.get(step.id, ""))
@@ -154,6 +155,15 @@ class LessonScreen(Screen[None]):
         if step.kind == "choice":  # in this learner's order, from the runtime
             shown = self._safe(lambda: self.session.choices(step.id), [])
             prompt += "\n\n" + "\n".join(f"- **{ltr})** {c.text}" for ltr, c in shown)
+        predict = getattr(step, "predict", None)
+        if predict is not None:
+            letters = "abcdefghij"
+            guess = self.predictions.get(step.id)
+            prompt += f"\n\n**Predict first:** {predict.prompt}\n\n" + "\n".join(
+                f"- **{letters[i]})** {choice.text}" for i, choice in enumerate(predict.choices)
+            )
+            if guess:
+                prompt += f"\n\n*Your prediction: {guess})*"
         self.query_one("#prompt", Markdown).update(prompt)
         self._show_hints()
         self.query_one("#feedback", Markdown).update(state.feedback)
@@ -169,6 +179,8 @@ class LessonScreen(Screen[None]):
         pending = self._pending_asks()
         if pending:
             answer.placeholder = f"{pending[0].prompt}, then enter"
+        elif predict is not None and step.id not in self.predictions:
+            answer.placeholder = "type your prediction (a, b, ...), then enter to run"
         with answer.prevent(Input.Changed):
             answer.value = state.answer if step.kind in ANSWERED else ""
         if step.kind in ANSWERED and state.answer:
@@ -342,6 +354,16 @@ class LessonScreen(Screen[None]):
             if len(pending) > 1:
                 self.show_step()
                 return
+        predict = getattr(self.step, "predict", None)
+        if predict is not None and self.step.id not in self.predictions:
+            from tutor.lessons.runtime import choice_index
+
+            index = choice_index(predict, text)
+            if index is None:
+                self.notify("Type the letter of your prediction first.", severity="warning")
+                return
+            self.predictions[self.step.id] = "abcdefghij"[index]
+            self.show_step()
         self.start_run()
 
     def start_run(self) -> None:
@@ -372,4 +394,17 @@ class LessonScreen(Screen[None]):
         else:
             asks = {a.key: self.asked[a.key] for a in step.ask if a.key in self.asked}
             self._mark_done(json.dumps(asks) if asks else "")
+            self._judge_run(step, event.runs)
         self.query_one("#feedback", Markdown).update(self.state.feedback)
+
+    def _judge_run(self, step: Any, runs: dict) -> None:
+        """Keep the run's declared results for later steps; judge the prediction made before."""
+        if not step.results and step.predict is None:
+            return
+        self._safe(lambda: self.session.record_results(step.id, runs), None)
+        guess = self.predictions.get(step.id)
+        if step.predict is not None and guess:
+            verdict = self._safe(lambda: self.session.check_prediction(step.id, guess), None)
+            if verdict is not None and verdict.error is None:
+                mark = "✓" if verdict.correct else "✗"
+                self.state.feedback += f"\n\n**{mark} {verdict.feedback}**"
