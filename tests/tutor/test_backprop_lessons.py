@@ -106,7 +106,8 @@ THROUGH_TIME = {
     "do0": "dh1 * tanh(c1)",
     "di0": "dc1 * c_hat0",
     "dc_hat0": "dc1 * i0",
-    "dz0": "concat(0 * f0, di0 * i0 * (1 - i0), dc_hat0 * (1 - c_hat0**2), do0 * o0 * (1 - o0))",
+    "dz0": "concat(dc1 * c0 * f0 * (1 - f0), di0 * i0 * (1 - i0), dc_hat0 * (1 - c_hat0**2), "
+    "do0 * o0 * (1 - o0))",
     "dW": "transpose(concat(x0, h0)) @ dz0 + transpose(concat(x1, h1)) @ dz1",
     "dB": "dz0 + dz1",
     "dc0": "dc1 * f0",
@@ -117,7 +118,7 @@ THROUGH_TIME_MISTAKES = [
     ("dc1", "dh1 * o0 + dc2 * f1", "tanh_prime_left_out"),
     (
         "dz0",
-        "concat(0 * f0, di0 * i0, dc_hat0 * (1 - c_hat0**2), do0 * o0)",
+        "concat(dc1 * c0 * f0, di0 * i0, dc_hat0 * (1 - c_hat0**2), do0 * o0)",
         "sigmoid_prime_as_sigmoid",
     ),
     ("dW", "transpose(concat(x1, h1)) @ dz1", "weights_one_step_only"),

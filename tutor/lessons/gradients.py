@@ -310,10 +310,17 @@ def _lstm_local(run: Any, exact: Gradients, name: str, t: int | None):
     args = (run.traces[s], run.xs[s], run.h[s], run.c[s], run.params)
     attr = "dg" if name == "dc_hat" else name
     out = []
-    for mistake in (NO_TANH_PRIME, NO_CELL_PATH, SIGMOID_PRIME, TANH_PRIME):
+    # only the slips of this quantity's own line: the learner uses earlier steps' exact values
+    if name == "dc":
+        slips: tuple[str, ...] = (NO_TANH_PRIME, NO_CELL_PATH)
+    elif name.startswith("dz"):
+        slips = (SIGMOID_PRIME, TANH_PRIME)
+    else:
+        return out
+    for mistake in slips:
         g = _lstm_step(backward, *args, dh_in, dc_in, run.layout, mistake)
         out.append((mistake, np.asarray(getattr(g, attr)), MESSAGES[mistake]))
-    if s + 1 < T:
+    if s + 1 < T and name == "dc":
         # the gradient from c_(s+2) scaled by f_s (the gate that made c_(s+1)) instead of f_(s+1)
         wrong_dc_in = exact.dc[s + 2] * run.traces[s].f
         g = _lstm_step(backward, *args, dh_in, wrong_dc_in, run.layout, None)
