@@ -149,12 +149,26 @@ def _run_maxmin(s: dict, on_event, should_stop) -> JobResult:
                 "mae_min": float(err[:, 1].mean()),
                 "val_loss": r.best_val_loss,
             }
+            rec.update(_inside(model, val[0][0]))
         else:
             rec["metrics"] = {}
         result.runs[name] = rec
         result.cancelled = r.reason == "cancelled"
     result.summary = _summary(result, "mae", "validation MAE (max and min)")
     return result
+
+
+def _inside(model, sequence: np.ndarray) -> dict[str, Any]:
+    """Gate activations over one validation sequence, and the units that follow its running
+    max or min: what the gate heatmap shows (engine.gate_activity)."""
+    from engine.gate_activity import gate_activity, tracking
+
+    act = gate_activity(model, sequence)
+    state = act["c"] if "c" in act else act["h"]
+    return {
+        "gates": {k: v.tolist() for k, v in act.items()},
+        "tracking": tracking(state, sequence[:, 0]),
+    }
 
 
 def _run_gradient_norms(s: dict, on_event, should_stop) -> JobResult:
@@ -188,6 +202,7 @@ def _run_gradient_norms(s: dict, on_event, should_stop) -> JobResult:
         if r.epochs_run:
             pred = predict(model, val[0]).reshape(-1, 2)
             rec["metrics"]["mae"] = float(np.abs(pred - val[1]).mean())
+            rec.update(_inside(model, val[0][0]))
         result.runs[kind] = rec
         result.cancelled = r.reason == "cancelled"
         lines.append(

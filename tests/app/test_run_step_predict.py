@@ -1,5 +1,5 @@
 """A run step with a prediction: asked before the run, judged by the run's results after it;
-the results become names the next step's reference uses."""
+the results become names the next step's reference uses; the trained cell's gate heatmap shows."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from textual.widgets import Input
 from tests.app.conftest import drive, notifications, run, wait_for
 from tests.app.test_run_step_ask import submit
 from tutor.screens.lesson import LessonScreen
+from tutor.widgets.gate_heatmap import GateHeatmap
 
 LESSON = """\
 id: predict-run
@@ -56,3 +57,9 @@ async def test_prediction_is_asked_then_judged_and_results_are_names(app, tmp_pa
         assert screen.session.pending_on("twice") is None
         final = float(screen.session.givens_for("twice")["final"])
         assert screen.session.check("twice", f"{2 * final!r}").correct
+        # the trained model's gates over one validation sequence, as a heatmap under the run
+        heatmaps = screen.query(GateHeatmap)
+        assert len(heatmaps) == 1 and heatmaps.first().activity["h"].shape == (5, 2)
+        screen.action_next_step()
+        await pilot.pause()
+        assert not screen.query(GateHeatmap)  # it belongs to the run step

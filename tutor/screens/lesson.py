@@ -186,6 +186,7 @@ class LessonScreen(Screen[None]):
         if step.kind in ANSWERED and state.answer:
             self._preview(state.answer)
         answer.focus()
+        self.query(".inside").remove()  # a previous run's plots belong to that step
         panel = self.query_one("#run-panel", TrainingPanel)
         panel.display = step.kind == "run"
         self.query_one("#diagram", CellDiagram).quantity = getattr(step, "quantity", None)
@@ -395,6 +396,7 @@ class LessonScreen(Screen[None]):
             asks = {a.key: self.asked[a.key] for a in step.ask if a.key in self.asked}
             self._mark_done(json.dumps(asks) if asks else "")
             self._judge_run(step, event.runs)
+            self._show_inside(event.runs)
         self.query_one("#feedback", Markdown).update(self.state.feedback)
 
     def _judge_run(self, step: Any, runs: dict) -> None:
@@ -408,3 +410,19 @@ class LessonScreen(Screen[None]):
             if verdict is not None and verdict.error is None:
                 mark = "✓" if verdict.correct else "✗"
                 self.state.feedback += f"\n\n**{mark} {verdict.feedback}**"
+
+    def _show_inside(self, runs: dict) -> None:
+        """After a run: the gradient norms per time step and each model's gate heatmap."""
+        from tutor.widgets.gate_heatmap import GateHeatmap
+        from tutor.widgets.gradient_plot import GradientNormPlot
+
+        feedback = self.query_one("#feedback", Markdown)
+        if any(run.get("grad_norms") for run in runs.values()):
+            plot = GradientNormPlot.from_runs(runs, classes="inside")
+            self.query_one("#prompt-scroll").mount(plot, before=feedback)
+        for name, run in runs.items():
+            if run.get("gates"):
+                heatmap = GateHeatmap(
+                    run["gates"], run.get("tracking"), title=name.upper(), classes="inside"
+                )
+                self.query_one("#prompt-scroll").mount(heatmap, before=feedback)
