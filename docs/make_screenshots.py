@@ -19,7 +19,7 @@ DOCS = Path(__file__).resolve().parent
 SIZE = (80, 24)
 
 
-async def wait_for(pilot, condition, timeout: float = 120.0) -> None:
+async def wait_for(pilot, condition, timeout: float = 600.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -40,7 +40,7 @@ async def shoot() -> list[Path]:
     app = TutorApp()
 
     def save(name: str) -> None:
-        for field in app.screen.query(Input):
+        for field in app.screen.query("Input, TextArea"):
             field.cursor_blink = False
         path = Path(app.save_screenshot(f"screen-{name}.svg", str(DOCS)))
         saved.append(path)
@@ -60,6 +60,7 @@ async def shoot() -> list[Path]:
         await pilot.press(*"tanh(z0[0,0])", "enter")
         await pilot.press("ctrl+g")
         await pilot.pause()
+        await pilot.pause()
         save("lesson")
         await pilot.press("escape")
 
@@ -72,7 +73,8 @@ async def shoot() -> list[Path]:
         await wait_for(pilot, lambda: panel.worker is not None and panel.worker.is_finished)
         await pilot.pause()
         save("lab")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # results on screen: the lab asks before leaving
+        await pilot.pause()
 
         await pilot.press("f")
         await pilot.pause()

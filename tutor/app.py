@@ -6,15 +6,18 @@ list, stop flags of running trainers); each screen lives in tutor/screens.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tutor import learner
+from tutor import learner, settings
 from tutor.commands import LessonCommands
 from tutor.dialogs.help import HelpScreen
 from tutor.messages import LessonCompleted
@@ -22,17 +25,19 @@ from tutor.screens.forecast import ForecastScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lab import LabScreen
 from tutor.screens.lesson import LessonScreen
+from tutor.screens.too_small import TooSmallScreen, too_small
 
 
 class TutorApp(App[None]):
     """Lessons, the training lab and the forecast view."""
 
     CSS_PATH = "app.tcss"
+    theme_restored = False  # until on_mount restores the saved theme, changes are not saved
     TITLE = "lstm-tutor"
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -43,10 +48,27 @@ class TutorApp(App[None]):
         self._infos: list | None = None
 
     def on_mount(self) -> None:
+        theme = settings.load().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_restored = True
         self.push_screen(HomeScreen())
         problem = learner.problem()
         if problem:
             self.notify(problem, title="Progress", severity="warning", timeout=15)
+        self.check_size()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int | None = None, height: int | None = None) -> None:
+        """Below the smallest usable size, say so instead of drawing a broken layout."""
+        small = too_small(width or self.size.width, height or self.size.height)
+        covered = isinstance(self.screen, TooSmallScreen)
+        if small and not covered:
+            self.push_screen(TooSmallScreen())
+        elif covered and not small:
+            self.pop_screen()
 
     # --- lessons -------------------------------------------------------------------------
 
@@ -77,6 +99,25 @@ class TutorApp(App[None]):
             self.notify(detail, title=f"Cannot open {lesson_id}", severity="error", timeout=10)
             return
         self.push_screen(LessonScreen(session, step_id))
+        missing = self.missing_prerequisites(lesson_id)
+        if missing:
+            self.notify(
+                f"This lesson builds on {', '.join(missing)}, not finished yet.",
+                title="Before this lesson",
+                severity="warning",
+            )
+
+    def missing_prerequisites(self, lesson_id: str) -> list[str]:
+        """Titles of the lessons `lesson_id` builds on that the learner has not finished."""
+        info = self.lesson_info(lesson_id)
+        missing = []
+        for needed in info.prerequisites if info else []:
+            other = self.lesson_info(needed)
+            if other is not None:
+                done, total = learner.progress(other.id, other.n_steps)
+                if done < total:
+                    missing.append(f"“{other.title}”")
+        return missing
 
     def on_lesson_completed(self, event: LessonCompleted) -> None:
         """Point the learner at the next lesson they have not finished."""
@@ -116,6 +157,11 @@ class TutorApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
+    def watch_theme(self, theme: str) -> None:
+        # every way of changing it (ctrl+t, the palette's theme picker) is kept for next time
+        if self.theme_restored:
+            settings.save(theme=theme)
+
     async def action_quit(self) -> None:
         # trainers poll these between batches, so their threads end and the process exits
         for event in list(self.stop_events):
@@ -143,4 +189,12 @@ class TutorApp(App[None]):
 
 def run_app() -> None:
     """Entry point of `lstm-tutor` without arguments."""
-    TutorApp().run()
+    app = TutorApp()
+    app.run()
+    if "torch" in sys.modules:
+        # Tearing the interpreter down with torch loaded takes seconds (ctrl+q took ~4 s
+        # after training). Nothing is left to save: progress and settings are written at
+        # each change and every trainer has stopped. So the process ends here at once.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(app.return_code or 0)

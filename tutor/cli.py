@@ -11,12 +11,14 @@ import click
 from tutor import __version__
 from tutor.cli_forecast import forecast
 from tutor.cli_lessons import lessons
+from tutor.cli_serve import serve, web_session
 
 EPILOG = """\b
 Examples:
   lstm-tutor                          open the app (lessons, training lab, forecasts)
   lstm-tutor lessons list             the curriculum and your progress
   lstm-tutor forecast --quiet         forecast the built-in transit data set
+  lstm-tutor serve --port 8000        the app in web browsers, one session per visitor
 """
 
 
@@ -77,6 +79,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(lessons)
 cli.add_command(forecast)
+cli.add_command(serve)
+cli.add_command(web_session)
 
 
 def main() -> None:

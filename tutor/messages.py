@@ -70,6 +70,7 @@ class JobFinished(Message):
     summary: str
     runs: dict[str, Any] = field(default_factory=dict)
     cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)  # about the data (dropped duplicates, ...)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input
 from textual.worker import WorkerState
 
 from tests.app.conftest import drive, notifications, run, wait_for
-from tutor.screens.forecast import ForecastScreen
+from tutor.screens.forecast import ForecastScreen, axis_ticks
 
 TINY = {"hidden": 8, "window": 14, "horizon": 7}
 
@@ -74,3 +74,29 @@ async def test_a_bad_config_is_a_notification(app):
         await pilot.pause()
         assert screen.worker.state == WorkerState.ERROR
         assert any("Forecast failed" in m for m in notifications(app))
+
+
+@drive
+async def test_forecast_is_drawn_and_exported_to_the_folder_it_names(app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the stated folder: where the app was started
+    async with run(app) as pilot:
+        screen = await run_forecast(app, pilot)
+        # the days after the data are on screen, not only in the CSV
+        assert screen.plotted_kinds == ["actual", "predicted", "forecast"]
+        stated = str(screen.query_one("#fc-export-to").render())
+        assert str(tmp_path.resolve() / "forecast.csv") in stated.replace("\n", "")
+        await pilot.press("ctrl+e")  # no path typed: the one on screen
+        await pilot.pause()
+        written = tmp_path / "forecast.csv"
+        assert written.exists()
+        assert any(str(written.resolve()) in m for m in notifications(app))  # the full path
+        # the metrics say which way is good and what they mean
+        assert "lower is better" in str(screen.query_one(".section-title").render())
+        assert "mase" in str(screen.query_one("#fc-help").render())
+
+
+def test_the_y_axis_is_written_like_the_metrics_table():
+    ticks, labels = axis_ticks([52_000.0, 1_452_974.9])
+    assert labels[0] == "52k" and labels[-1] == "1.45M"
+    assert all("." not in label or label[-1] in "kM" for label in labels)
+    assert len(ticks) == len(labels)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.widgets import Markdown, OptionList
 
 from tests.app.conftest import drive, notifications, run, wait_for
+from tutor.app import TutorApp
+from tutor.commands import first_sentence
 from tutor.dialogs.help import HelpScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lab import LabScreen
@@ -89,3 +91,38 @@ async def test_a_corrupt_progress_file_is_reported_and_set_aside(app, isolated_l
     ]
     assert len(aside) == 1
     assert any(aside[0].name in m for m in notes)
+
+
+@drive
+async def test_the_theme_is_kept_for_the_next_run(app):
+    async with run(app) as pilot:
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+    again = TutorApp()
+    async with run(again) as pilot:
+        await pilot.pause()
+        assert again.current_theme.dark is not dark
+
+
+@drive
+async def test_prerequisites_are_named_by_title_and_flagged(app):
+    async with run(app) as pilot:
+        await pilot.pause()
+        ridership = app.lesson_info("ridership")
+        needed = [app.lesson_info(p) for p in ridership.prerequisites]
+        assert needed, "lesson 7 builds on earlier lessons"
+        text = app.screen.needs_text(ridership)
+        for other in needed:
+            assert other.title in text
+            assert f"{other.id} " not in text  # an id is not a title
+        assert "not done yet" in text
+        app.open_lesson("ridership")
+        await pilot.pause()
+        assert any("builds on" in m and needed[0].title in m for m in notifications(app))
+
+
+def test_palette_descriptions_end_at_a_sentence():
+    text = "Unroll a one-unit LSTM. Then compare it with torch, step by step, at length."
+    assert first_sentence(text) == "Unroll a one-unit LSTM."
+    assert first_sentence("No full stop here") == "No full stop here"

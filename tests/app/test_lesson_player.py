@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.worker import WorkerState
 
 from tests.app.conftest import drive, notifications, run, wait_for
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
+from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.cell_diagram import CellDiagram
 from tutor.widgets.loss_panel import LossPanel
 from tutor.widgets.training_panel import TrainingPanel
@@ -74,7 +75,7 @@ async def test_typing_every_right_answer_completes_lesson_one(app):
         await pilot.press("enter")
         assert "✓" in feedback(screen), feedback(screen)
         assert screen.complete
-        assert "lesson complete" in str(screen.query_one("#step-title").render())
+        assert "lesson complete" in screen.sub_title
         await pilot.pause()
         assert any(m.startswith("Next up: ") for m in notifications(app))  # the next lesson
 
@@ -131,10 +132,10 @@ async def test_reveal_needs_a_few_tries_and_answers_persist(app):
         assert "The answer" not in feedback(screen)
         for _ in range(3):
             await pilot.press(*"0.1", "enter")
-            screen.query_one("#answer", Input).value = ""
+            screen.query_one("#answer", AnswerBox).value = ""
         await pilot.press("ctrl+r")
         assert "The answer" in feedback(screen)
-        screen.query_one("#answer", Input).value = ""
+        screen.query_one("#answer", AnswerBox).value = ""
         await pilot.press(*"sigmoid(z0[0, 1])", "enter")
         assert screen.state.done
 
@@ -145,7 +146,7 @@ async def test_reveal_needs_a_few_tries_and_answers_persist(app):
     async with run(again) as pilot:
         screen = await open_lesson(again, pilot, "i0")
         assert screen.state.done
-        assert screen.query_one("#answer", Input).value == "sigmoid(z0[0, 1])"
+        assert screen.query_one("#answer", AnswerBox).value == "sigmoid(z0[0, 1])"
 
 
 @drive

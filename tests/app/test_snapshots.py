@@ -1,4 +1,5 @@
-"""Snapshots of the home screen, a lesson step and the training lab at 80x24.
+"""Snapshots of the home screen, a lesson step and the training lab at 80x24 and 120x40,
+and of the refusal below 80x24.
 
 Regenerate after a deliberate change to a screen:
     python -m pytest tests/app/test_snapshots.py --snapshot-update
@@ -8,22 +9,23 @@ messages a training worker posts), so no timing, ETA or run-to-run noise can lea
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from tests.app.conftest import wait_for
 from tutor.app import TutorApp
-from tutor.messages import EpochProgress, RunFinished
+from tutor.messages import EpochProgress, JobFinished, RunFinished
 from tutor.screens.lab import LabScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.training_panel import TrainingPanel
 
 SIZE = (80, 24)
+LARGE = (120, 40)
 
 
 async def settle(pilot) -> None:
-    for field in pilot.app.screen.query(Input):
+    for field in pilot.app.screen.query("Input, TextArea"):
         field.cursor_blink = False
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()  # a second frame: scrollbars settle after the first layout
 
 
 def test_home_screen(snap_compare):
@@ -40,6 +42,41 @@ def test_lesson_step_with_a_diagnosis(snap_compare):
         await settle(pilot)
 
     assert snap_compare(TutorApp(), terminal_size=SIZE, run_before=wrong_forget_gate)
+
+
+def test_late_lesson_step_shows_every_value(snap_compare):
+    """Step h2: the newest results on top, the weights as a matrix, nothing cut."""
+
+    async def late_step(pilot) -> None:
+        app = pilot.app
+        app.open_lesson("lstm-forward-pass", "h2")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await settle(pilot)
+
+    assert snap_compare(TutorApp(), terminal_size=SIZE, run_before=late_step)
+
+
+def test_lesson_step_at_120x40(snap_compare):
+    async def gru_step(pilot) -> None:
+        from tutor.lessons.catalog import load_lesson
+        from tutor.lessons.runtime import LessonSession
+
+        app = pilot.app
+        # the GRU lesson draws its numbers per learner: a fixed seed keeps the picture fixed
+        session = LessonSession(load_lesson("gru-by-hand"), seed=0)
+        app.push_screen(LessonScreen(session, "z0"))
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await settle(pilot)
+
+    assert snap_compare(TutorApp(), terminal_size=LARGE, run_before=gru_step)
+
+
+def test_home_screen_at_120x40(snap_compare):
+    assert snap_compare(TutorApp(), terminal_size=LARGE, run_before=settle)
+
+
+def test_too_small_terminal_is_refused(snap_compare):
+    assert snap_compare(TutorApp(), terminal_size=(60, 20), run_before=settle)
 
 
 # fixed loss curves, delivered as the training worker would deliver them (no timings shown)
@@ -59,6 +96,11 @@ def test_training_lab(snap_compare):
             n = len(train)
             panel.post_message(EpochProgress(panel.job, run, n, n, train, val, 0.01, 0.0, 0.0))
             panel.post_message(RunFinished(panel.job, run, "completed", n, min(val)))
+        runs = {
+            run: {"metrics": {"mae": mae}, "epochs_run": 8, "seconds": 3.0}
+            for run, mae in (("rnn", 0.2081), ("lstm", 0.0712), ("gru", 0.0455))
+        }
+        panel.post_message(JobFinished(panel.job, "", runs))
         await settle(pilot)
 
     assert snap_compare(TutorApp(), terminal_size=SIZE, run_before=open_lab)

@@ -33,7 +33,8 @@ async def test_training_fills_the_sparklines_and_stop_cancels(app):
         assert panel.worker is not None
         line = panel.query_one("#run-lstm").query_one("#train-line", Sparkline)
         await wait_for(pilot, lambda: len(line.data or []) >= 2, what="two loss points")
-        assert all(v > 0 for v in line.data)
+        losses = panel.query_one("#run-lstm", LossPanel).train
+        assert len(line.data) == len(losses) and all(v > 0 for v in losses)
 
         await pilot.press("ctrl+x")  # Stop
         await app.workers.wait_for_complete([panel.worker])
@@ -43,7 +44,7 @@ async def test_training_fills_the_sparklines_and_stop_cancels(app):
         assert panel.last_cancelled
         loss_panel = panel.query_one(LossPanel)
         status = str(loss_panel.query_one("#status").render())
-        assert status.startswith("cancelled · ")
+        assert status.startswith("cancelled · "), status
         epochs_run = int(status.split()[2])
         assert 2 <= epochs_run < 1000  # stopped long before the planned end
         assert len(loss_panel.train) == min(epochs_run, 200)  # every epoch reached the panel

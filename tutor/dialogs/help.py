@@ -18,18 +18,25 @@ HELP = """\
 `l` training lab · `f` forecast view.
 
 **Lesson**: type a formula or numbers; its value, or the error with a caret under the
-column, shows while you type. `enter` checks, and after a right answer moves on.
+column, shows while you type. `enter` checks, and after a right answer moves on;
+`alt+enter` (or `ctrl+j`) starts a new line in a long formula; `ctrl+u` clears the line.
 `ctrl+g` next hint · `ctrl+r` reveal the answer (after 3 tries) ·
-`ctrl+n` / `ctrl+b` next / previous step · `ctrl+x` stops a run step's training.
+`ctrl+n` / `ctrl+b` next / previous step · `ctrl+↑` / `ctrl+↓` scroll the values panel
+(every given and earlier result, newest first) · run steps: `enter` trains, `ctrl+x`
+stops, and once done `enter` goes on while `ctrl+s` trains again.
 
 **Formulas**: `sigmoid`, `tanh`, `concat`, `@` (matrix product), `*`, `+`, `-`, `/`,
 indexing like `z0[0, 1]`. Each earlier answer is available by its step id.
 
-**Training lab**: pick the task, the models (several train side by side) and the
-hyperparameters; `ctrl+s` start, `ctrl+x` stop (within a batch).
+**Training lab**: pick the task, the models and the hyperparameters; `ctrl+s` start,
+`ctrl+x` stop (within a batch). The models train one after another, each panel in turn;
+each finished run adds its models' error to the results table (kept until you leave).
 
-**Forecast**: `ctrl+s` trains and forecasts the built-in data; type a path, then
-`ctrl+e` (or enter) exports the forecast to CSV.
+**Forecast**: `ctrl+s` trains and forecasts the built-in data; the plot shows the
+holdout (actual, model) and the forecast after the data. `ctrl+e` exports the forecast
+to CSV: to the path shown on screen, or to one you type (then enter).
+
+The terminal needs at least 80x24; `lstm-tutor serve` runs the app in a browser.
 """
 
 

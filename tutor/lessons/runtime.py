@@ -296,11 +296,12 @@ class LessonSession:
             return CheckResult(False, value, expected, f"Not quite: {mismatch}.", None, rule)
         verdict = self._verdict(step, case, parsed, value)
         if verdict.correct:
+            later = "; later steps use it" if step.id != self.steps[-1].id else ""
             return CheckResult(
                 True,
                 value,
                 expected,
-                f"Correct! The exact value is {display.exact(expected)}; later steps use it.",
+                f"Correct! The exact value is {display.exact(expected)}{later}.",
                 None,
                 rule,
                 explanation=self.explanation(step.id),

@@ -10,12 +10,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
@@ -57,6 +58,38 @@ def metric_rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return [label for _, label in methods], rows
 
 
+METRIC_HELP = (
+    "mae: mean absolute error · rmse: root mean square (big misses count more) · "
+    "mape, smape: in % · mase < 1: beats seasonal naive (the same day a week before); "
+    "naive repeats the last day."
+)
+COLORS = {"actual": "blue", "predicted": "orange", "forecast": "green"}  # plotext's names
+RICH_COLORS = {"blue": "blue", "orange": "dark_orange", "green": "green"}  # the same in Rich
+
+
+def legend() -> Text:
+    """The plot's colours, above it (plotext's own legend covers the curves at 80 columns)."""
+    text = Text()
+    for kind, label in (("actual", "actual"), ("predicted", "model"), ("forecast", "forecast")):
+        text.append("━━ ", style=RICH_COLORS[COLORS[kind]])
+        text.append(f"{label}  ")
+    return text
+
+
+def default_export_path() -> Path:
+    """forecast.csv in the folder the app was started from, as an absolute path to show."""
+    return Path.cwd().resolve() / "forecast.csv"
+
+
+def axis_ticks(values: list[float], n: int = 5) -> tuple[list[float], list[str]]:
+    """y-axis ticks labelled the way the metrics table writes numbers (52k, 1.45M)."""
+    low, high = min(values), max(values)
+    if high == low:
+        return [low], [fmt_metric(low)]
+    ticks = [low + (high - low) * i / (n - 1) for i in range(n)]
+    return ticks, [fmt_metric(t) for t in ticks]
+
+
 def holdout_series(holdout: Any, target: str) -> tuple[list[str], dict[str, list[float]]]:
     """Dates and the actual and predicted values of one target over the holdout."""
     dates = [str(d)[:10] for d in holdout["date"]] if "date" in holdout else []
@@ -85,6 +118,7 @@ class ForecastScreen(Screen[None]):
         self.result: Any = None
         self.target_index = 0
         self.plotted: tuple[str, int] | None = None  # (target, points) on the plot
+        self.plotted_kinds: list[str] = []  # actual, predicted, forecast
         self.run: TrainingRun | None = None
         self.job = 0
 
@@ -105,19 +139,23 @@ class ForecastScreen(Screen[None]):
             )
             yield Button("Run", id="fc-run", variant="primary", compact=True)
         with Horizontal(id="forecast-body"):
-            yield PlotextPlot(id="fc-plot")
-            with Vertical(id="fc-side"):
-                yield Label("holdout metrics", classes="section-title")
+            with Vertical(id="fc-left"):
+                yield Static(legend(), id="fc-legend")
+                yield PlotextPlot(id="fc-plot")
+            with VerticalScroll(id="fc-side"):
+                yield Label("holdout error (lower is better)", classes="section-title")
                 yield DataTable(id="fc-metrics", cursor_type="none")
+                yield Static(METRIC_HELP, id="fc-help")
                 yield Label("press ctrl+s to forecast", id="fc-status")
+                yield Label(f"ctrl+e exports to {default_export_path()}", id="fc-export-to")
                 with Horizontal(id="fc-export-row"):
-                    yield Input(placeholder="forecast.csv", id="fc-path", compact=True)
+                    yield Input(placeholder="or type a file path", id="fc-path", compact=True)
                     yield Button("Export", id="fc-export", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Forecast"
-        self.query_one(PlotextPlot).plt.title("actual vs predicted (holdout)")
+        self.query_one(PlotextPlot).plt.title("press ctrl+s to forecast")
 
     @property
     def worker(self) -> Worker | None:
@@ -194,7 +232,9 @@ class ForecastScreen(Screen[None]):
         for warning in list(getattr(result, "warnings", []) or []):
             self.notify(str(warning), title="Forecast", severity="warning")
         more = " · ctrl+n: next target" if len(targets) > 1 else ""
-        self.query_one("#fc-status", Label).update(f"done; ctrl+e exports the forecast{more}")
+        forecast = getattr(result, "forecast", None)
+        days = "" if forecast is None else f"; green: the {len(forecast)} steps after the data"
+        self.query_one("#fc-status", Label).update(f"done{days}{more}")
 
     def action_next_target(self) -> None:
         targets = list(getattr(self.result, "targets", []) or [])
@@ -203,6 +243,8 @@ class ForecastScreen(Screen[None]):
             self.plot_target(targets[self.target_index])
 
     def plot_target(self, target: str) -> None:
+        """The holdout's tail (actual, predicted) and the forecast after the data, one colour
+        each; the title names the colours (a legend would cover the curves at 80 columns)."""
         plot_widget = self.query_one(PlotextPlot)
         plt = plot_widget.plt
         plt.clear_data()
@@ -211,14 +253,26 @@ class ForecastScreen(Screen[None]):
         if holdout is not None and len(holdout):
             holdout = holdout.tail(PLOT_POINTS)
             self.plotted = (target, len(holdout))
-            plt.title(f"{target}: actual vs predicted, last {len(holdout)} of the holdout")
             dates, series = holdout_series(holdout, target)
+            forecast = getattr(self.result, "forecast", None)
+            if forecast is not None and target in forecast and "date" in forecast:
+                series["forecast"] = forecast[target].astype(float).tolist()
+                future_dates = [str(d)[:10] for d in forecast["date"]]
+            else:
+                future_dates = []
+            plt.title(target)
+            self.plotted_kinds = list(series)
             plt.date_form("Y-m-d")
-            for label, values in series.items():
-                if dates:
-                    plt.plot(dates, values, label=label, marker="braille")
+            values: list[float] = []
+            for kind, points in series.items():
+                x = future_dates if kind == "forecast" else dates
+                values += points
+                if x:
+                    plt.plot(x, points, marker="braille", color=COLORS[kind])
                 else:
-                    plt.plot(values, label=label, marker="braille")
+                    plt.plot(points, marker="braille", color=COLORS[kind])
+            if values:
+                plt.yticks(*axis_ticks(values))
         plot_widget.refresh()
 
     # --- export --------------------------------------------------------------------------
@@ -227,8 +281,8 @@ class ForecastScreen(Screen[None]):
         if self.result is None or getattr(self.result, "forecast", None) is None:
             self.notify("Run the forecast first (ctrl+s).", severity="warning")
             return
-        text = self.query_one("#fc-path", Input).value.strip() or "forecast.csv"
-        path = Path(text).expanduser()
+        text = self.query_one("#fc-path", Input).value.strip()
+        path = Path(text).expanduser().resolve() if text else default_export_path()
         try:
             if path.is_dir():
                 raise IsADirectoryError(f"{path} is a folder; give a file name")

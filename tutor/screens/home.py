@@ -23,6 +23,7 @@ class HomeScreen(Screen[None]):
     """The curriculum with progress; enter opens, r resumes."""
 
     BINDINGS = [
+        Binding("enter", "open_highlighted", "Open", key_display="⏎", priority=True),
         Binding("r", "app.resume", "Resume"),
         Binding("l", "app.open_lab", "Lab"),
         Binding("f", "app.open_forecast", "Forecast"),
@@ -89,19 +90,34 @@ class HomeScreen(Screen[None]):
         summary = self.query_one("#lesson-summary", Markdown)
         for tool_id, title, text in TOOLS:
             if option_id == tool_id:
-                summary.update(f"## {title}\n\n{text}\n\n`enter` opens it.")
+                summary.update(f"## {title}\n\n`enter` opens it.\n\n{text}")
                 return
         info = self.app.lesson_info(option_id.removeprefix("lesson:"))  # type: ignore[attr-defined]
         if info is None:
             summary.update("")
             return
         done, total = learner.progress(info.id, info.n_steps)
-        prereq = ", ".join(info.prerequisites) or "none"
         summary.update(
-            f"## {info.title}\n\n{info.summary}\n\n"
-            f"**Progress**: {done} of {total} steps  \n**Needs**: {prereq}\n\n"
-            "`enter` opens it, `r` resumes where you left off."
+            f"## {info.title}\n\n**{done} of {total} steps** done · `enter` opens it\n\n"
+            f"{self.needs_text(info)}{info.summary}"
         )
+
+    def needs_text(self, info) -> str:
+        """The lessons this one builds on, by title, flagged when not finished yet."""
+        lines = []
+        for needed in info.prerequisites:
+            other = self.app.lesson_info(needed)  # type: ignore[attr-defined]
+            if other is None:
+                continue
+            done, total = learner.progress(other.id, other.n_steps)
+            mark = "✓" if done >= total else "**not done yet**"
+            lines.append(f"- {other.title} {mark}")
+        return "**Builds on**\n\n" + "\n".join(lines) + "\n\n" if lines else ""
+
+    def action_open_highlighted(self) -> None:
+        option_list = self.query_one("#lessons", OptionList)
+        if option_list.highlighted is not None:
+            option_list.action_select()
 
     @on(OptionList.OptionSelected, "#lessons")
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -1,4 +1,9 @@
-"""The training lab: pick a task, models and hyperparameters, and watch them train side by side."""
+"""The training lab: pick a task, models and hyperparameters, and watch them train.
+
+The models of a run train one after another (each panel fills in turn); every finished run
+adds its models' error to a results table that stays until the learner leaves the lab, and
+leaving never throws a run or its results away without asking.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select
 
 from engine.job_spec import LIMITS, LR_MAX
 from engine.vocabulary import JOB_TASK_TITLES, MODEL_KINDS
+from tutor.dialogs.confirm import ConfirmDialog
 from tutor.messages import JobFinished
-from tutor.widgets.training_panel import TrainingPanel
+from tutor.widgets.loss_panel import fmt_seconds
+from tutor.widgets.tick_box import TickBox
+from tutor.widgets.training_panel import TrainingPanel, headline_metric
 
 TASKS = [(title, task) for task, title in JOB_TASK_TITLES.items()]
 
@@ -23,7 +31,7 @@ class LabScreen(Screen[None]):
     """A free training lab; the lesson player's run steps use the same TrainingPanel."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Home"),
+        Binding("escape", "leave", "Home"),
         Binding("ctrl+s", "start", "Start", priority=True),
         Binding("ctrl+x", "stop", "Stop", priority=True),
     ]
@@ -37,6 +45,7 @@ class LabScreen(Screen[None]):
         self.defaults = {"task": "maxmin", "models": list(MODEL_KINDS), "hidden": 20, "epochs": 10}
         self.defaults["lr"] = 0.01
         self.defaults.update(defaults or {})
+        self.n_results = 0  # finished runs in the results table
 
     def compose(self) -> ComposeResult:
         d = self.defaults
@@ -48,7 +57,7 @@ class LabScreen(Screen[None]):
             with Horizontal(id="lab-models", classes="form-row"):
                 yield Label("models", classes="field-label")
                 for model in MODEL_KINDS:
-                    yield Checkbox(
+                    yield TickBox(
                         model.upper(), value=model in d["models"], id=f"use-{model}", compact=True
                     )
             with Horizontal(id="lab-hyper", classes="form-row"):
@@ -67,11 +76,18 @@ class LabScreen(Screen[None]):
                 yield Button("Stop", id="stop", variant="error", compact=True)
                 yield Label("", id="lab-status")
             yield TrainingPanel(id="lab-panel")
+            yield Label("results, lower is better (kept until you leave)", id="lab-results-title")
+            yield DataTable(id="lab-results", cursor_type="none", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Training lab"
         self.query_one(TrainingPanel).show_models(self.chosen_models())
+        self.query_one("#lab-results", DataTable).add_columns(
+            "run", "model", "error", "epochs", "time"
+        )
+        self.query_one("#lab-results-title").display = False
+        self.query_one("#lab-results").display = False
 
     def chosen_models(self) -> list[str]:
         return [m for m in MODEL_KINDS if self.query_one(f"#use-{m}", Checkbox).value]
@@ -79,7 +95,9 @@ class LabScreen(Screen[None]):
     @on(Checkbox.Changed)
     def _models_changed(self) -> None:
         panel = self.query_one(TrainingPanel)
-        if not panel.running:
+        if panel.running or panel.has_results:  # curves on screen stay until the next start
+            self.query_one("#lab-status", Label).update("models change at the next start")
+        else:
             panel.show_models(self.chosen_models())
 
     def spec(self) -> dict[str, Any] | None:
@@ -111,7 +129,28 @@ class LabScreen(Screen[None]):
     def action_start(self) -> None:
         spec = self.spec()
         if spec is not None and self.query_one(TrainingPanel).start(spec) is not None:
-            self.query_one("#lab-status", Label).update("training…")
+            names = ", ".join(str(m).upper() for m in spec["models"])
+            many = len(spec["models"]) > 1 or spec["task"] == "forget_bias"
+            order = ", one after another" if many else ""
+            self.query_one("#lab-status", Label).update(f"training {names}{order}…")
+
+    def action_leave(self) -> None:
+        """Home; a run in progress, or results on screen, are not thrown away unasked."""
+        panel = self.query_one(TrainingPanel)
+        if panel.running:
+            question = "A training run is still going. Stop it and leave the lab?"
+        elif self.n_results:
+            question = "Leave the lab? Its results table and curves are not kept."
+        else:
+            self.app.pop_screen()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                panel.stop()
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog(question, yes="Leave", no="Stay"), answered)
 
     def action_stop(self) -> None:
         panel = self.query_one(TrainingPanel)
@@ -131,5 +170,16 @@ class LabScreen(Screen[None]):
     def _finished(self, event: JobFinished) -> None:
         status = "stopped" if event.cancelled else "done"
         self.query_one("#lab-status", Label).update(status)
-        if event.summary:
-            self.notify(event.summary, title="Training", timeout=8)
+        panel = self.query_one(TrainingPanel)
+        panel.show_metrics(event.runs)
+        table = self.query_one("#lab-results", DataTable)
+        self.n_results += 1
+        for run, record in event.runs.items():
+            metric = headline_metric(record.get("metrics") or {})
+            error = f"{metric[0]} {metric[1]:.4g}" if metric else "—"
+            seconds = float(record.get("seconds") or 0.0)
+            epochs = str(record.get("epochs_run", "—"))
+            table.add_row(str(self.n_results), run.upper(), error, epochs, fmt_seconds(seconds))
+        self.query_one("#lab-results-title").display = True
+        table.display = True
+        table.scroll_end(animate=False)

@@ -16,16 +16,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from tutor import learner
 from tutor.messages import JobFinished, LessonCompleted
+from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.cell_diagram import CellDiagram
 from tutor.widgets.givens_table import GivensTable
 from tutor.widgets.training_panel import TrainingPanel
 
 REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
 ANSWERED = ("numeric", "formula", "choice")
+DONE_RUN_PLACEHOLDER = "enter: next step · ctrl+s trains again"
 
 
 def _asked_from(answer: str) -> dict[str, str]:
@@ -67,13 +69,17 @@ class LessonScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Home"),
+        Binding("enter", "submit", "Check", key_display="⏎"),
         Binding("ctrl+n", "next_step", "Next"),
         Binding("ctrl+b", "previous_step", "Back"),
         Binding("ctrl+g", "hint", "Hint"),
         Binding("ctrl+r", "reveal", "Reveal"),
+        Binding("ctrl+s", "train_again", "Train again", show=False, priority=True),
         Binding("ctrl+x", "stop_training", "Stop", show=False, priority=True),
-        Binding("pageup", "scroll_prompt(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_prompt(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_prompt(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_prompt(1)", "Scroll down", show=False, priority=True),
+        Binding("ctrl+up", "scroll_values(-1)", "Scroll values", show=False, priority=True),
+        Binding("ctrl+down", "scroll_values(1)", "Scroll values", show=False, priority=True),
     ]
 
     def __init__(self, session: Any, start_step: str | None = None) -> None:
@@ -104,6 +110,7 @@ class LessonScreen(Screen[None]):
         else:  # the first step not done yet, else the first
             self.index = next((i for i, s in enumerate(self.steps) if s.id not in done), 0)
         self.completed_notified = self.complete
+        self.run_step: str | None = None  # the run step the training panel shows
 
     # --- layout --------------------------------------------------------------------------
 
@@ -117,12 +124,13 @@ class LessonScreen(Screen[None]):
                     yield Markdown("", id="hints")
                     yield TrainingPanel(id="run-panel")
                     yield Markdown("", id="feedback")
-                yield Input(id="answer", placeholder="type a formula or numbers")
+                yield AnswerBox(id="answer", placeholder="type a formula or numbers")
                 yield Static("", id="preview")
             with VerticalScroll(id="lesson-side"):
                 model = self.lesson.model
-                yield CellDiagram(model.cell if model else "lstm", id="diagram")
+                yield Static("values · ctrl+↑/↓ scroll", id="values-title")
                 yield GivensTable(id="givens")
+                yield CellDiagram(model.cell if model else "lstm", id="diagram")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -143,14 +151,18 @@ class LessonScreen(Screen[None]):
     def complete(self) -> bool:
         return all(state.done for state in self.states.values())
 
+    def show_title(self) -> None:
+        step = self.step
+        mark = " ✓" if self.state.done else ""
+        status = " · lesson complete ✓" if self.complete else ""
+        self.sub_title = f"step {self.index + 1}/{len(self.steps)}{status}"
+        self.query_one("#step-title", Label).update(
+            Text(f"{self.index + 1}/{len(self.steps)} {step.title or step.id}{mark}")
+        )
+
     def show_step(self) -> None:
         step, state = self.step, self.state
-        mark = " ✓" if state.done else ""
-        self.sub_title = f"step {self.index + 1}/{len(self.steps)}"
-        status = "  — lesson complete ✓" if self.complete else ""
-        self.query_one("#step-title", Label).update(
-            Text(f"{self.index + 1}/{len(self.steps)} · {step.title or step.id}{mark}{status}")
-        )
+        self.show_title()
         prompt = self._safe(lambda: self.session.prompt(step.id), step.prompt)
         if step.kind == "choice":  # in this learner's order, from the runtime
             shown = self._safe(lambda: self.session.choices(step.id), [])
@@ -168,32 +180,41 @@ class LessonScreen(Screen[None]):
         self._show_hints()
         self.query_one("#feedback", Markdown).update(state.feedback)
         self.query_one("#preview", Static).update("")
-        answer = self.query_one("#answer", Input)
+        answer = self.query_one("#answer", AnswerBox)
         answer.placeholder = {
-            "numeric": "type a formula or numbers, enter checks",
-            "formula": "type the formula, enter checks",
-            "choice": "type a letter (a, b, ...), enter checks",
-            "explanation": "press enter to continue",
-            "run": "press enter to start training (ctrl+x stops)",
+            "numeric": "formula or number; enter checks",
+            "formula": "formula; enter checks, alt+enter new line",
+            "choice": "a letter (a, b, ...); enter checks",
+            "explanation": "enter: go on",
+            "run": "enter: train (ctrl+x stops)",
         }.get(step.kind, "")
+        if step.kind == "run" and state.done:
+            answer.placeholder = DONE_RUN_PLACEHOLDER
         pending = self._pending_asks()
         if pending:
             answer.placeholder = f"{pending[0].prompt}, then enter"
         elif predict is not None and step.id not in self.predictions:
             answer.placeholder = "type your prediction (a, b, ...), then enter to run"
-        with answer.prevent(Input.Changed):
-            answer.value = state.answer if step.kind in ANSWERED else ""
+        with answer.prevent(TextArea.Changed):
+            if step.kind in ANSWERED:
+                answer.value = state.answer
+            elif not (pending and state.feedback.startswith("**Cannot train")):
+                answer.value = ""  # a path that did not work stays, to be corrected
         if step.kind in ANSWERED and state.answer:
             self._preview(state.answer)
         answer.focus()
         self.query(".inside").remove()  # a previous run's plots belong to that step
         panel = self.query_one("#run-panel", TrainingPanel)
         panel.display = step.kind == "run"
+        if step.kind == "run" and self.run_step != step.id and not panel.running:
+            panel.show_models([])  # another step's curves must not pose as this one's
+            self.run_step = None
         self.query_one("#diagram", CellDiagram).quantity = getattr(step, "quantity", None)
         givens = self._safe(lambda: self.session.givens_for(step.id), {})
         table = self.query_one("#givens", GivensTable)
-        table.show(givens)
+        table.show(givens, [s.id for s in self.steps[: self.index] if s.id in givens])
         table.display = bool(givens)
+        self.query_one("#values-title").display = bool(givens)
         diagram = self.query_one("#diagram", CellDiagram)
         diagram.display = self.lesson.model is not None
         # a run step's loss curves need the width more than the givens do
@@ -212,15 +233,15 @@ class LessonScreen(Screen[None]):
         try:
             return compute()
         except Exception as exc:  # noqa: BLE001 - shown, not raised
-            self.notify(f"{type(exc).__name__}: {exc}", title="Lesson", severity="error")
+            self.notify(str(exc), title="Lesson", severity="error")
             return fallback
 
     # --- typing and checking -------------------------------------------------------------
 
-    @on(Input.Changed, "#answer")
-    def _changed(self, event: Input.Changed) -> None:
+    @on(TextArea.Changed, "#answer")
+    def _changed(self) -> None:
         if self.step.kind in ("numeric", "formula"):
-            self._preview(event.value)
+            self._preview(self.query_one("#answer", AnswerBox).single_line)
 
     def _preview(self, text: str) -> None:
         """The value of the answer so far, or its error with a caret under the column."""
@@ -234,8 +255,8 @@ class LessonScreen(Screen[None]):
         elif result.error is not None:
             line = Text()
             col = result.col
-            width = self.query_one("#answer", Input).content_size.width
-            if col is not None and len(text) < width:  # the text is not scrolled: caret fits
+            box = self.query_one("#answer", AnswerBox)
+            if col is not None and "\n" not in box.text and len(text) < box.content_size.width:
                 line.append(" " * col + "^\n", style="bold red")
             elif col is not None:
                 line.append(f"column {col + 1}: ", style="bold red")
@@ -244,18 +265,25 @@ class LessonScreen(Screen[None]):
         else:
             preview.update(Text(f"= {result.text}", style="green"))
 
-    @on(Input.Submitted, "#answer")
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(AnswerBox.Submitted, "#answer")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        """Enter: check the answer, or go on after a right one (and after a finished run)."""
+        text = self.query_one("#answer", AnswerBox).single_line
         kind = self.step.kind
-        if kind in ANSWERED and self.state.done and event.value == self.state.answer:
+        if kind in ANSWERED and self.state.done and text == self.state.answer:
             self.action_next_step()  # enter again after a right answer moves on
         elif kind == "explanation":
             self._mark_done("")
             self.action_next_step()
+        elif kind == "run" and self.state.done and not self._pending_asks():
+            self.action_next_step()  # like everywhere else; ctrl+s trains again
         elif kind == "run":
-            self._answer_ask_or_run(event.value)
+            self._answer_ask_or_run(text)
         else:
-            self.check(event.value)
+            self.check(text)
 
     def check(self, text: str) -> None:
         step, state = self.step, self.state
@@ -268,7 +296,7 @@ class LessonScreen(Screen[None]):
             if result.col is not None:
                 state.feedback += f" (column {result.col + 1})"
         elif result.correct:
-            state.feedback = f"**✓ {result.feedback}**"
+            state.feedback = f"**✓** {result.feedback}"
             if result.explanation:
                 state.feedback += f"\n\n{result.explanation}"
             self._mark_done(text)
@@ -314,6 +342,10 @@ class LessonScreen(Screen[None]):
         scroll = self.query_one("#prompt-scroll", VerticalScroll)
         scroll.scroll_relative(y=direction * max(1, scroll.size.height - 2), animate=False)
 
+    def action_scroll_values(self, direction: int) -> None:
+        side = self.query_one("#lesson-side", VerticalScroll)
+        side.scroll_relative(y=direction * max(1, side.size.height - 2), animate=False)
+
     def action_hint(self) -> None:
         hints = self._safe(lambda: self.session.hints(self.step.id), [])
         if self.state.hints_shown >= len(hints):
@@ -334,8 +366,16 @@ class LessonScreen(Screen[None]):
             return
         state.revealed = True
         answer = self._safe(lambda: self.session.reveal(step.id), "?")
-        state.feedback = f"**The answer:** `{answer}`  \nType it in to go on."
+        reference = getattr(step, "reference", None)
+        if step.kind == "numeric" and reference:  # the formula that gives it, then its value
+            answer = f"{' '.join(str(reference).split())}` = `{answer}"
+        how = ""
+        hints = self._safe(lambda: self.session.hints(step.id), [])
+        if step.kind == "numeric" and not reference and hints:
+            how = f"  \n**How:** {hints[-1]}"  # the last hint spells out the formula
+        state.feedback = f"**The answer:** `{answer}`{how}  \nType it in to go on."
         self.show_step()
+        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 
     # --- run steps -----------------------------------------------------------------------
 
@@ -368,17 +408,24 @@ class LessonScreen(Screen[None]):
         self.start_run()
 
     def start_run(self) -> None:
-        spec = self._safe(lambda: self.session.job_spec(self.step.id, self.asked), None)
-        if spec is None:  # e.g. no file at that path: ask again
+        try:
+            spec = self.session.job_spec(self.step.id, self.asked)
+        except Exception as exc:  # noqa: BLE001 - e.g. no file at that path: ask again
             for ask in getattr(self.step, "ask", []):
                 self.asked.pop(ask.key, None)
+            self.state.feedback = f"**Cannot train yet:** {exc}  \nCorrect it and press enter."
             self.show_step()
             return
         panel = self.query_one("#run-panel", TrainingPanel)
         if panel.start(spec) is not None:
+            self.run_step = self.step.id
             self.state.feedback = "Training… the loss curves fill in as it goes; ctrl+x stops."
             self.query_one("#feedback", Markdown).update(self.state.feedback)
             self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
+
+    def action_train_again(self) -> None:
+        if self.step.kind == "run" and not self._pending_asks():
+            self.start_run()
 
     def action_stop_training(self) -> None:
         self.query_one("#run-panel", TrainingPanel).stop()
@@ -386,10 +433,12 @@ class LessonScreen(Screen[None]):
     @on(JobFinished)
     def _job_finished(self, event: JobFinished) -> None:
         step = self.step
-        if step.kind != "run":
+        if step.kind != "run" or self.run_step != step.id:
             return
         # the summary is plain lines: keep them as lines in Markdown
-        self.state.feedback = "  \n".join((event.summary or "Training finished.").splitlines())
+        lines = (event.summary or "Training finished.").splitlines()
+        lines += [f"⚠ {warning}" for warning in event.warnings]
+        self.state.feedback = "  \n".join(lines)
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."
         else:
@@ -397,7 +446,11 @@ class LessonScreen(Screen[None]):
             self._mark_done(json.dumps(asks) if asks else "")
             self._judge_run(step, event.runs)
             self._show_inside(event.runs)
+            self.state.feedback += "  \n**enter**: next step · **ctrl+s**: train again"
         self.query_one("#feedback", Markdown).update(self.state.feedback)
+        self.show_title()  # the step's ✓ at once
+        if self.state.done:
+            self.query_one("#answer", AnswerBox).placeholder = DONE_RUN_PLACEHOLDER
 
     def _judge_run(self, step: Any, runs: dict) -> None:
         """Keep the run's declared results for later steps; judge the prediction made before."""

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline
 
 from tutor.messages import BatchProgress, EpochProgress, RunFinished
 
+WAITING = "waiting its turn (models train one after another)"
 MAX_POINTS = 200  # a sparkline narrower than its data summarises; keep memory bounded anyway
+
+
+def log_scale(values: list[float]) -> list[float]:
+    """log10 of each loss: the first epoch's loss, often 10-100x the rest, would otherwise
+    flatten every later epoch to the bottom row of the sparkline (the labels say the value)."""
+    logs = [math.log10(max(v, 1e-12)) for v in values]
+    if len(logs) >= 3:  # and the first epoch clipped to the highest of the rest
+        logs[0] = min(logs[0], max(logs[1:]))
+    return logs
 
 
 def fmt_loss(value: float | None) -> str:
@@ -31,7 +43,7 @@ class LossPanel(Vertical):
         padding: 0 1;
     }
     LossPanel .row { height: 2; }
-    LossPanel .row > Label { width: 8; }
+    LossPanel .row > Label { width: 10; padding: 0 1 0 0; }  /* numbers apart from the bars */
     LossPanel Sparkline { height: 1fr; width: 1fr; }
     LossPanel #val-line > .sparkline--max-color { color: $warning; }
     LossPanel #val-line > .sparkline--min-color { color: $warning 30%; }
@@ -44,7 +56,9 @@ class LossPanel(Vertical):
         self.train: list[float] = []
         self.val: list[float] = []
         self.border_title = run.upper()
-        self.status = "waiting"
+        self.border_subtitle = "loss, log scale"
+        self.metric = ""
+        self.status = WAITING
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -64,7 +78,9 @@ class LossPanel(Vertical):
         self.train.clear()
         self.val.clear()
         self._draw()
-        self._set_status("waiting")
+        self.metric = ""
+        self.border_title = self.run.upper()
+        self._set_status(WAITING)
 
     def _set_status(self, text: str) -> None:
         self.status = text
@@ -88,14 +104,20 @@ class LossPanel(Vertical):
 
     def finish(self, event: RunFinished) -> None:
         reason = event.reason.replace("_", " ")
-        best = "" if event.best_val_loss is None else f" · best val {fmt_loss(event.best_val_loss)}"
-        self._set_status(f"{reason} · {event.epochs_run} epochs{best}")
+        self._set_status(f"{reason} · {event.epochs_run} epochs")
+
+    def show_metric(self, label: str, value: float) -> None:
+        """The task's own error measure (MAE, test MSE) once the job has computed it."""
+        self.metric = f"{label} {value:.4g}"
+        self.border_title = f"{self.run.upper()} · {self.metric}"
+        if self.metric not in self.status:
+            self._set_status(f"{self.status} · {self.metric}")
 
     def _draw(self) -> None:
         if not self.query("#train-line"):
             return  # not composed yet; on_mount draws
-        self.query_one("#train-line", Sparkline).data = list(self.train)
-        self.query_one("#val-line", Sparkline).data = list(self.val)
+        self.query_one("#train-line", Sparkline).data = log_scale(self.train)
+        self.query_one("#val-line", Sparkline).data = log_scale(self.val)
         self.query_one("#train-label", Label).update(
             f"train\n{fmt_loss(self.train[-1] if self.train else None)}"
         )

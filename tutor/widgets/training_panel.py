@@ -18,6 +18,17 @@ from tutor.messages import BatchProgress, EpochProgress, JobFinished, RunFinishe
 from tutor.training import TrainingRun, start_training
 from tutor.widgets.loss_panel import LossPanel
 
+HEADLINE = (("mae", "MAE"), ("test_mse", "test MSE"))  # what each task is judged by, in order
+
+
+def headline_metric(metrics: dict[str, Any]) -> tuple[str, float] | None:
+    """(label, value) of the metric a task is judged by, if the run has one."""
+    for key, label in HEADLINE:
+        value = metrics.get(key)
+        if isinstance(value, int | float):
+            return label, float(value)
+    return None
+
 
 def panel_id(run: str) -> str:
     """A DOM id for a run name ("forget_bias_0.0" has a dot, which ids may not)."""
@@ -53,12 +64,28 @@ class TrainingPanel(Horizontal):
         for panel in list(self.query_children(LossPanel)):
             if panel.id not in wanted:
                 panel.remove()
-        for name, ident in zip(models, wanted, strict=True):
+        for index, (name, ident) in enumerate(zip(models, wanted, strict=True)):
             found = self.query_children(f"#{ident}")
             if found:
                 found.first(LossPanel).reset()
-            else:
-                self.mount(LossPanel(name, id=ident))
+                continue
+            # before the first later run already shown: the order never depends on clicks
+            later = [self.query_children(f"#{i}") for i in wanted[index + 1 :]]
+            before = next((q.first() for q in later if q), None)
+            self.mount(LossPanel(name, id=ident), before=before)
+
+    @property
+    def has_results(self) -> bool:
+        """Some panel shows curves of a run (finished or not)."""
+        return any(panel.train for panel in self.query_children(LossPanel))
+
+    def show_metrics(self, runs: dict[str, Any]) -> None:
+        """Each run's headline metric on its panel (the loss alone is not the task's error)."""
+        for run, record in runs.items():
+            found = self.query_children(f"#{panel_id(run)}")
+            metric = headline_metric(record.get("metrics") or {})
+            if found and metric:
+                found.first(LossPanel).show_metric(*metric)
 
     def start(self, spec: dict[str, Any]) -> Worker | None:
         """Train `spec` (engine.jobs.run_job); refuses while a job still runs."""
@@ -86,8 +113,10 @@ class TrainingPanel(Horizontal):
         from engine.jobs import run_job  # heavy: the app starts without torch
 
         result = run_job(spec, on_event=on_event, should_stop=should_stop)
+        detail = result.detail  # the ForecastResult of a forecast job, with its data warnings
+        warnings = [str(w) for w in detail.warnings] if detail is not None else []
         self.post_message(
-            JobFinished(job, result.summary, dict(result.runs), cancelled=should_stop())
+            JobFinished(job, result.summary, dict(result.runs), should_stop(), warnings)
         )
         return result
 
