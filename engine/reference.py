@@ -119,10 +119,8 @@ def _add_batch(state: Array | None, name: str) -> Array | None:
     return state[:, None, :]
 
 
-def _run_cell(cell: nn.RNNCellBase, kind: str, x: Array, state):
-    """One step of an nn.RNNCell / LSTMCell / GRUCell, as the cell returns it."""
-    from engine.cells import gru_cell, lstm_cell, rnn_cell
-
+def _cell_inputs(cell: nn.RNNCellBase, kind: str, x: Array, state):
+    """The checked x, the cell's numpy params, a zero state shaped for x, and h0/c0 (h0 filled)."""
     if x.ndim not in (1, 2) or x.shape[-1] != cell.input_size:
         raise ValueError(
             f"a {type(cell).__name__} takes x shaped (N, {cell.input_size}) or "
@@ -134,6 +132,14 @@ def _run_cell(cell: nn.RNNCellBase, kind: str, x: Array, state):
     h0 = zeros if h0 is None else h0
     if h0.shape != zeros.shape:
         raise ValueError(f"h0 must be shaped {zeros.shape}, got {h0.shape}")
+    return p, zeros, h0, c0
+
+
+def _run_cell(cell: nn.RNNCellBase, kind: str, x: Array, state):
+    """One step of an nn.RNNCell / LSTMCell / GRUCell, as the cell returns it."""
+    from engine.cells import gru_cell, lstm_cell, rnn_cell
+
+    p, zeros, h0, c0 = _cell_inputs(cell, kind, x, state)
     if kind == "lstm":
         c0 = zeros if c0 is None else c0
         if c0.shape != zeros.shape:
@@ -232,15 +238,7 @@ def _backward_cell(cell: nn.RNNCellBase, kind: str, x: Array, grad_output, state
     from engine.backward import gru_cell_backward, lstm_cell_backward, rnn_cell_backward
     from engine.cells import gru_cell, lstm_cell, rnn_cell
 
-    if x.ndim not in (1, 2) or x.shape[-1] != cell.input_size:
-        raise ValueError(
-            f"a {type(cell).__name__} takes x shaped (N, {cell.input_size}) or "
-            f"({cell.input_size},), got {x.shape}"
-        )
-    p = cell_from_torch(cell)
-    zeros = np.zeros((*x.shape[:-1], cell.hidden_size))
-    h0, c0 = _split_state(kind, state)
-    h0 = zeros if h0 is None else h0
+    p, zeros, h0, c0 = _cell_inputs(cell, kind, x, state)
     if kind == "lstm" and not isinstance(grad_output, tuple | list):
         grad_output = (grad_output, np.zeros(zeros.shape))  # the loss reads h only
     dh, dc = _split_state(kind, grad_output)
