@@ -63,17 +63,8 @@ def run(module: nn.Module, x, state=None):
             stacklevel=2,
         )
     stack = stack_from_torch(module)
-    if x.ndim not in (2, 3):
-        raise ValueError(
-            f"x must be 3-D ({'(N, T, I)' if module.batch_first else '(T, N, I)'}) "
-            f"or unbatched 2-D (T, I), got shape {x.shape}"
-        )
+    _check_sequence_x(module, x)
     unbatched = x.ndim == 2
-    if x.shape[-1] != module.input_size:
-        raise ValueError(
-            f"x has {x.shape[-1]} features on its last axis but the module's input_size "
-            f"is {module.input_size}"
-        )
     if unbatched:
         x = x[:, None, :]  # time-major with a batch of one
     elif module.batch_first:
@@ -117,6 +108,20 @@ def _add_batch(state: Array | None, name: str) -> Array | None:
             f"got shape {state.shape}"
         )
     return state[:, None, :]
+
+
+def _check_sequence_x(module: nn.RNNBase, x: Array) -> None:
+    """x as the module takes it: 3-D in its batch layout or unbatched 2-D, input_size features."""
+    if x.ndim not in (2, 3):
+        raise ValueError(
+            f"x must be 3-D ({'(N, T, I)' if module.batch_first else '(T, N, I)'}) "
+            f"or unbatched 2-D (T, I), got shape {x.shape}"
+        )
+    if x.shape[-1] != module.input_size:
+        raise ValueError(
+            f"x has {x.shape[-1]} features on its last axis but the module's input_size "
+            f"is {module.input_size}"
+        )
 
 
 def _cell_inputs(cell: nn.RNNCellBase, kind: str, x: Array, state):
@@ -184,11 +189,7 @@ def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) 
             stacklevel=2,
         )
     stack = stack_from_torch(module)
-    if x.ndim not in (2, 3) or x.shape[-1] != module.input_size:
-        raise ValueError(
-            f"x must be {'(N, T, I)' if module.batch_first else '(T, N, I)'} or unbatched (T, I) "
-            f"with I = input_size {module.input_size}, got shape {x.shape}"
-        )
+    _check_sequence_x(module, x)
     unbatched = x.ndim == 2
     grad_output = _as_array(grad_output, "grad_output")
     D, P = stack.num_directions, stack.output_size
