@@ -1,0 +1,133 @@
+"""The `lstm-tutor forecast` command: check the options, run the engine, report.
+
+Nothing heavy is imported at module level (`import tutor.cli` must stay free of torch and
+pandas): the engine is imported inside the command.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.vocabulary import DEFAULT_DATASET
+from tutor.cli_forecast.backtest import run_backtest
+from tutor.cli_forecast.options import flags, forecast_config, forecast_options
+from tutor.cli_forecast.progress import Progress
+from tutor.cli_forecast.report import emit, forecast_frame, forecast_table
+
+EPILOG = """\b
+Examples (the first writes rides.csv, the built-in series, for the others):
+  lstm-tutor forecast --export-data rides.csv
+  lstm-tutor forecast                                  the built-in transit series
+  lstm-tutor forecast rides.csv --target rides --covariate day_type --end 2019-11-30
+                                   (rows after --end give the forecast's day types)
+  lstm-tutor forecast rides.csv --target rides --interval 80
+  lstm-tutor forecast rides.csv --target rides --strategy seq2seq --horizon 14 --format json
+  lstm-tutor forecast rides.csv --target rides --save rides.ckpt
+  lstm-tutor forecast rides.csv --target rides --load rides.ckpt
+  lstm-tutor forecast rides.csv --target rides --backtest 3
+"""
+
+
+@click.command(epilog=EPILOG)
+@click.argument("csv", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@forecast_options
+def forecast(
+    csv: Path | None,
+    out: Path | None,
+    fmt: str,
+    quiet: bool,
+    backtest: int | None,
+    export_data: Path | None,
+    **fields: Any,
+) -> None:
+    """Train a model and forecast a time series; print holdout metrics and the forecast.
+
+    CSV is a file with a date column and one or more numeric columns; without it the built-in
+    `transit` series (daily ridership with weekday/Saturday/Sunday-holiday levels) is used.
+    Holdout metrics put the model beside the naive and seasonal naive forecasts, in the
+    data's own units.
+    """
+    # fields: the other options, each named as the ForecastConfig field it sets
+    if export_data is not None:
+        _export(fields["dataset"] or DEFAULT_DATASET, export_data, fields["seed"])
+        return
+    _check_usage(csv, out, backtest, fields)
+
+    from engine.data import DataError
+    from engine.forecast import ForecastError, run_forecast
+
+    config = forecast_config(csv, fields)
+    show_progress = not quiet and config.load is None and sys.stderr.isatty()
+    try:
+        _check_device(config.device)
+        if backtest is not None:
+            run_backtest(config, backtest, fmt, out, show_progress)
+            return
+        if show_progress:
+            with Progress() as bar:
+                result = run_forecast(config, on_event=bar.on_event)
+        else:
+            result = run_forecast(config)
+    except (DataError, ForecastError) as e:
+        for w in getattr(e, "warnings", []):  # the data's warnings, even though the run failed
+            click.echo(f"warning: {flags(w)}", err=True)
+        raise click.ClickException(flags(str(e))) from None
+    for w in result.warnings:
+        click.echo(f"warning: {flags(w)}", err=True)
+    emit(result.to_json(), forecast_frame(result), lambda: forecast_table(result), fmt, out)
+
+
+def _check_usage(csv: Path | None, out: Path | None, backtest: int | None, fields: dict) -> None:
+    """Options that contradict each other (exit 2), then the files (exit 1), before any work."""
+    save, load = fields["save"], fields["load"]
+    if fields["test_size"] is not None and fields["test_start"] is not None:
+        raise click.UsageError("give --test-size or --test-start, not both")
+    if out is not None and out.suffix.lower() not in (".csv", ".json"):
+        raise click.UsageError(f"--out must end in .csv or .json, not {out.name!r}")
+    if csv is not None and fields["dataset"] is not None:
+        raise click.UsageError("give a CSV or --dataset, not both")
+    if save is not None and load is not None:
+        raise click.UsageError(
+            "--save trains and saves; --load forecasts without training: pick one"
+        )
+    if csv is not None and not csv.exists():
+        raise click.UsageError(f"CSV file {str(csv)!r} does not exist")
+    from tutor import cli_checks  # paths checked before any training starts
+
+    cli_checks.input_file(fields["future"], "--future")
+    cli_checks.input_file(load, "--load")
+    cli_checks.output_file(out, "--out")
+    cli_checks.output_file(save, "--save")
+
+    if backtest is not None and (save is not None or load is not None):
+        raise click.UsageError("--backtest trains at each cut-off: leave out --save and --load")
+
+
+def _export(dataset: str, path: Path, seed: int) -> None:
+    """--export-data: the built-in series as a CSV (date, then its columns)."""
+    from tutor import cli_checks
+
+    cli_checks.output_file(path, "--export-data")
+    from engine.forecast import ForecastConfig
+    from engine.forecast.builtin import frame
+
+    data = frame(ForecastConfig(dataset=dataset, seed=seed))
+    try:
+        data.to_csv(path, index=False, date_format="%Y-%m-%d")
+    except OSError as e:
+        raise click.ClickException(f"cannot write {path}: {e.strerror or e}") from None
+    columns = ", ".join(c for c in data.columns if c != "date")
+    click.echo(f"wrote {path}: {len(data)} rows of the built-in {dataset} series ({columns})")
+
+
+def _check_device(device: str) -> None:
+    from engine.train import resolve_device
+
+    try:
+        resolve_device(device)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
