@@ -1,8 +1,9 @@
 """The progress database as a file: where it lives, what is checked before it is opened, its
 schema, telling damage from a busy lock, moving a damaged file aside, importing the old JSON.
 
-tutor.lessons.progress holds the store itself (its transactions, queries and changes); this
-module holds what it needs to know about files and SQLite, so that each reads on its own.
+tutor.lessons.progress holds the store itself (its queries and changes), progress_connection
+how it opens and writes the database; this module holds what both need to know about files and
+SQLite, so that each reads on its own.
 """
 
 from __future__ import annotations
