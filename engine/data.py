@@ -8,15 +8,23 @@ line 1) or "row N" of a DataFrame. Fixable problems become warnings (strings, co
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from engine.dates import DateError, describe, infer_frequency, looks_like_dates, ns, parse_dates
+from engine.dates import describe, infer_frequency, ns
+from engine.future import future_dates, load_future
 from engine.suggest import did_you_mean
+from engine.table_input import (
+    SHOW,
+    DataError,
+    Rows,
+    detect_date_column,
+    mostly_numeric,
+    parse_date_column,
+    read_csv,
+)
 from engine.vocabulary import FILLS
 
 __all__ = ["DataError", "SeriesData", "check_length", "detect_date_column", "future_dates",
@@ -25,14 +33,9 @@ __all__ = ["DataError", "SeriesData", "check_length", "detect_date_column", "fut
 # CSV columns are often named with a letter or two, where one typo already scores below the
 # project's 0.7 ('yy' against 'y' scores 0.67), so column names are matched more loosely
 COLUMN_CUTOFF = 0.6
-_SHOW = 5  # how many offending rows a message lists
 # float32 training and float64 statistics (squares of values) overflow long before float64's
 # 1.8e308; values this large are almost always a unit or parsing slip, so they are refused
 MAX_MAGNITUDE = 1e15
-
-
-class DataError(ValueError):
-    """The data cannot be used as asked; the message says what, where and how to fix it."""
 
 
 @dataclass
@@ -55,109 +58,6 @@ class SeriesData:
         return pd.DatetimeIndex(self.frame.index)
 
 
-class _Rows:
-    """Names rows the way the user sees them."""
-
-    def __init__(self, from_csv: bool) -> None:
-        self.from_csv = from_csv
-
-    def __call__(self, i: int) -> str:
-        return f"line {int(i) + 2}" if self.from_csv else f"row {int(i)}"
-
-    def many(self, idx, values=None) -> str:
-        idx = list(idx)
-        shown = []
-        for k, i in enumerate(idx[:_SHOW]):
-            shown.append(self(i) + (f" ({values[k]!r})" if values is not None else ""))
-        more = f" and {len(idx) - _SHOW} more" if len(idx) > _SHOW else ""
-        return ", ".join(shown) + more
-
-
-def read_csv(path: str | os.PathLike) -> pd.DataFrame:
-    p = Path(path)
-    try:
-        mode = p.stat().st_mode
-    except FileNotFoundError:
-        raise DataError(f"{p}: no such file") from None
-    except OSError as e:
-        raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
-    if stat.S_ISDIR(mode):
-        raise DataError(f"{p} is a directory, not a CSV file")
-    if not stat.S_ISREG(mode):  # a named pipe or device would block the read or never end
-        raise DataError(f"{p} is not a regular file (a pipe or a device?); give a CSV file")
-    _check_no_nul(p)
-    try:
-        df = pd.read_csv(p, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{p} is empty: expected a header line and rows of data") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OverflowError) as e:
-        raise DataError(f"{p} could not be read as CSV: {e}") from None
-    except OSError as e:
-        raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
-    if df.shape[1] < 2:
-        raise DataError(
-            f"{p} has {df.shape[1]} column(s): expected a date column and at least one value "
-            "column "
-            "(is it comma-separated?)"
-        )
-    return df
-
-
-def _check_no_nul(p: Path) -> None:
-    """pandas' C parser ends a value at a NUL byte, so '1\\x002' would silently read as 1."""
-    line = 1
-    try:
-        with p.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                at = chunk.find(b"\x00")
-                if at >= 0:
-                    line += chunk.count(b"\n", 0, at)
-                    raise DataError(
-                        f"{p} could not be read as CSV: line {line} contains a NUL byte "
-                        "(a binary file, or text saved as UTF-16? save it as UTF-8 CSV)"
-                    )
-                line += chunk.count(b"\n")
-    except OSError as e:
-        raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
-
-
-def _parse_dates(raw: pd.Series, col: str, rows: _Rows, warnings: list[str]) -> pd.Series:
-    try:
-        return parse_dates(raw, col, rows, rows.many, warnings)
-    except DateError as e:
-        raise DataError(str(e)) from None
-
-
-_looks_like_dates = looks_like_dates
-_ns = ns
-
-
-def _mostly_numeric(s: pd.Series) -> bool:
-    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        return True
-    vals = s.dropna()
-    return len(vals) > 0 and pd.to_numeric(vals, errors="coerce").notna().mean() >= 0.9
-
-
-def detect_date_column(df: pd.DataFrame) -> str:
-    """The one column that holds dates; DataError listing the candidates otherwise."""
-    candidates = [c for c in df.columns if _looks_like_dates(df[c])]
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise DataError(
-            f"no column looks like dates (columns: {', '.join(map(str, df.columns))}); "
-            "name the date column with --date COL"
-        )
-    named = [c for c in candidates if "date" in str(c).lower() or "time" in str(c).lower()]
-    if len(named) == 1:
-        return named[0]
-    raise DataError(
-        f"several columns look like dates ({', '.join(map(repr, candidates))}); "
-        "pick one with --date COL"
-    )
-
-
 # --- load_series: a sequence of named checks -------------------------------------------------
 
 
@@ -167,7 +67,7 @@ class _Load:
 
     df: pd.DataFrame
     name: str
-    rows: _Rows
+    rows: Rows
     fill: str | None
     warnings: list[str] = field(default_factory=list)
 
@@ -189,7 +89,7 @@ def load_series(
     load = _read_table(source, date, fill)
     date = date or detect_date_column(load.df)
     targets, covariates = _choose_columns(load, date, targets, list(covariates))
-    dates = _parse_dates(load.df[date], date, load.rows, load.warnings)
+    dates = parse_date_column(load.df[date], date, load.rows, load.warnings)
     data = _numeric_targets(load, targets, covariates)
     _finite_values(load, data, targets + _numeric(data, covariates))
     missing = _missing_targets(load, data, targets)
@@ -207,11 +107,11 @@ def _read_table(source: str | os.PathLike | pd.DataFrame, date: str | None, fill
     """The table, its columns' names stripped; at least one row."""
     if isinstance(source, pd.DataFrame):
         df = source.reset_index(drop=True).copy()
-        load = _Load(df, "the data", _Rows(False), fill)
+        load = _Load(df, "the data", Rows(False), fill)
         if isinstance(source.index, pd.DatetimeIndex) and date is None:
             df.insert(0, source.index.name or "date", source.index)
     else:
-        load = _Load(read_csv(source), str(source), _Rows(True), fill)
+        load = _Load(read_csv(source), str(source), Rows(True), fill)
     load.df.columns = [str(c).strip() for c in load.df.columns]
     if load.df.empty:
         raise DataError(f"{load.name} has a header but no rows of data")
@@ -238,7 +138,7 @@ def _choose_columns(
         targets = list(targets)
     else:
         numeric = [
-            c for c in df.columns if c != date and c not in covariates and _mostly_numeric(df[c])
+            c for c in df.columns if c != date and c not in covariates and mostly_numeric(df[c])
         ]
         others = [c for c in df.columns if c != date and c not in covariates]
         if not numeric and len(others) == 1:
@@ -270,7 +170,7 @@ def _numeric_targets(load: _Load, targets: list[str], covariates: list[str]) -> 
         num = pd.to_numeric(col, errors="coerce") if not pd.api.types.is_numeric_dtype(col) else col
         bad_text = np.flatnonzero((num.isna() & col.notna()).to_numpy())
         if len(bad_text):
-            vals = [str(col.iloc[i]) for i in bad_text[:_SHOW]]
+            vals = [str(col.iloc[i]) for i in bad_text[:SHOW]]
             raise DataError(
                 f"target {t!r} has {len(bad_text)} non-numeric value(s): "
                 f"{load.rows.many(bad_text, vals)}"
@@ -294,7 +194,7 @@ def _finite_values(load: _Load, data: pd.DataFrame, columns: list[str]) -> None:
         with np.errstate(invalid="ignore"):
             bad = np.flatnonzero(np.isinf(values) | (np.abs(values) > MAX_MAGNITUDE))
         if len(bad):
-            vals = [str(data[c].iloc[i]) for i in bad[:_SHOW]]
+            vals = [str(data[c].iloc[i]) for i in bad[:SHOW]]
             raise DataError(
                 f"column {c!r} has {len(bad)} value(s) that are infinite or beyond "
                 f"±{MAX_MAGNITUDE:.0e}: {load.rows.many(bad, vals)}. Fix them, or rescale the "
@@ -347,7 +247,7 @@ def _one_row_per_date(load: _Load, data: pd.DataFrame) -> pd.DataFrame:
         days = sorted({str(d.date()) for d in data.index[conflicting]})
         raise DataError(
             f"{len(days)} date(s) appear more than once with different values: "
-            f"{', '.join(days[:_SHOW])}{' and more' if len(days) > _SHOW else ''} "
+            f"{', '.join(days[:SHOW])}{' and more' if len(days) > SHOW else ''} "
             f"({load.rows.many(lines)}). Keep one row per date"
         )
     load.warnings.append(
@@ -368,7 +268,7 @@ def _on_a_grid(load: _Load, data: pd.DataFrame) -> tuple[pd.DataFrame, str | Non
     grid = pd.date_range(data.index[0], data.index[-1], freq=freq)
     gaps = grid.difference(data.index)
     if len(gaps):
-        first_gaps = ", ".join(str(g.date() if g == g.normalize() else g) for g in gaps[:_SHOW])
+        first_gaps = ", ".join(str(g.date() if g == g.normalize() else g) for g in gaps[:SHOW])
         if load.fill is None:
             raise DataError(
                 f"{len(gaps)} date(s) missing from the regular {describe(freq)} "
@@ -424,45 +324,3 @@ def check_length(
             "rows). "
             "Use a smaller `window`, `horizon` or `test_size`, or more data"
         )
-
-
-def future_dates(dates: pd.DatetimeIndex, freq: str | None, steps: int) -> pd.DatetimeIndex:
-    """The `steps` dates after the last one."""
-    try:
-        if freq:
-            return pd.date_range(dates[-1], periods=steps + 1, freq=freq)[1:]
-        step = pd.Timedelta(int(np.median(np.diff(ns(dates)))))
-        return pd.DatetimeIndex([dates[-1] + step * (k + 1) for k in range(steps)])
-    except (OverflowError, pd.errors.OutOfBoundsDatetime):
-        raise DataError(
-            f"{steps} steps after {dates[-1]} run past 2262-04-11, the last date pandas holds"
-        ) from None
-
-
-def load_future(
-    source: str | os.PathLike | pd.DataFrame, needed: pd.DatetimeIndex, columns: list[str]
-) -> pd.DataFrame:
-    """Covariate values for the dates after the data ends, from a --future table."""
-    what = "the --future file" if not isinstance(source, pd.DataFrame) else "the future table"
-    if isinstance(source, pd.DataFrame):
-        df = source.reset_index(drop=isinstance(source.index, pd.RangeIndex)).copy()
-        rows = _Rows(False)
-    else:
-        df = read_csv(source)
-        rows = _Rows(True)
-    df.columns = [str(c).strip() for c in df.columns]
-    date = detect_date_column(df)
-    dates = _parse_dates(df[date], date, rows, [])
-    absent = [c for c in columns if c not in df.columns]
-    if absent:
-        raise DataError(
-            f"{what} has no column {', '.join(map(repr, absent))} (needs {', '.join(columns)})"
-        )
-    table = df[columns].copy()
-    table.index = pd.DatetimeIndex(dates)
-    table = table[~table.index.duplicated(keep="first")]
-    lacking = needed.difference(table.index)
-    if len(lacking):
-        shown = ", ".join(str(d.date()) for d in lacking[:_SHOW])
-        raise DataError(f"{what} lacks {len(lacking)} of the forecast dates: {shown}")
-    return table.loc[needed]

@@ -1,7 +1,7 @@
 """Date columns: which column holds dates, parsing them (one format per column), their grid.
 
 Split from engine.data, which checks a whole table; everything here is about one column of
-dates. Rows are named by a `rows` callable from engine.data ("line N" of a CSV).
+dates. Rows are named by a `rows` callable from engine.table_input ("line N" of a CSV).
 """
 
 from __future__ import annotations
