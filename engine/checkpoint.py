@@ -109,7 +109,7 @@ def save(path: str | os.PathLike, model: Forecaster, metadata: dict | None = Non
 def _read(path: str | os.PathLike) -> tuple[Path, bytes]:
     path = Path(path)
     if not path.exists():
-        raise CheckpointError(f"no checkpoint at {path}: check the path (save one with --save)")
+        raise CheckpointError(f"no checkpoint at {path}: check the path (save one with `save`)")
     if path.is_dir():
         raise CheckpointError(f"{path} is a folder, not a checkpoint file")
     try:
@@ -126,7 +126,7 @@ def _header(path: Path, raw: bytes) -> dict:
     if n > _MAX_HEADER or n < 2:
         raise CheckpointError(
             f"{path} is not an lstm-tutor checkpoint (not a safetensors file); "
-            "save one with --save or engine.checkpoint.save"
+            "save one with `save` or engine.checkpoint.save"
         )
     if 8 + n > len(raw):
         raise CheckpointError(

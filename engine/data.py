@@ -2,7 +2,9 @@
 
 Rows are named as a user finds them: "line N" of a CSV (N = DataFrame index + 2, the header being
 line 1) or "row N" of a DataFrame. Fixable problems become warnings (strings, collected in
-`SeriesData.warnings`); the others raise DataError with what, where and how to fix.
+`SeriesData.warnings`); the others raise DataError with what, where and how to fix. A fix
+names the config field in backticks (`fill`), never a command-line flag: the CLI shows its flag
+(--fill), the app and lesson jobs the field they set.
 """
 
 from __future__ import annotations
@@ -125,15 +127,15 @@ def _choose_columns(
     only numeric column."""
     df = load.df
 
-    def need(col: str, what: str, flag: str) -> None:
+    def need(col: str, what: str, field: str) -> None:  # field: the config field naming it
         if col not in df.columns:
             hint = did_you_mean(col, df.columns, COLUMN_CUTOFF)
             raise DataError(
                 f"{what} column {col!r} is not in {load.name}{hint}; columns: "
-                f"{', '.join(df.columns)}. Name it with {flag}"
+                f"{', '.join(df.columns)}. Name it with `{field}`"
             )
 
-    need(date, "date", "--date")
+    need(date, "date", "date")
     if targets:
         targets = list(targets)
     else:
@@ -147,13 +149,13 @@ def _choose_columns(
             listed = ", ".join(numeric) if numeric else "none"
             raise DataError(
                 f"which column should be forecast? numeric columns: {listed}; "
-                "name one or more with --target COL"
+                "name one or more with `targets`"
             )
         targets = numeric
     for t in targets:
-        need(t, "target", "--target")
+        need(t, "target", "targets")
     for c in covariates:
-        need(c, "covariate", "--covariate")
+        need(c, "covariate", "covariates")
     both = sorted(set(targets) & set(covariates))
     if both or date in targets or date in covariates:
         raise DataError(
@@ -203,7 +205,7 @@ def _finite_values(load: _Load, data: pd.DataFrame, columns: list[str]) -> None:
 
 
 def _missing_targets(load: _Load, data: pd.DataFrame, targets: list[str]) -> dict:
-    """Empty target cells: an error unless --fill; a target with no value at all always is."""
+    """Empty target cells: an error unless `fill`; a target with no value at all always is."""
     missing = {t: np.flatnonzero(data[t].isna().to_numpy()) for t in targets}
     missing = {t: m for t, m in missing.items() if len(m)}
     empty = [t for t, m in missing.items() if len(m) == len(data)]
@@ -217,7 +219,7 @@ def _missing_targets(load: _Load, data: pd.DataFrame, targets: list[str]) -> dic
         raise DataError(
             "missing target value(s): "
             + "; ".join(parts)
-            + ". Fill them with --fill interpolate or --fill ffill, or fix the file"
+            + ". Fill them with `fill` interpolate or `fill` ffill, or fix the file"
         )
     return missing
 
@@ -257,7 +259,7 @@ def _one_row_per_date(load: _Load, data: pd.DataFrame) -> pd.DataFrame:
 
 
 def _on_a_grid(load: _Load, data: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """The dates' frequency; dates missing from it are an error unless --fill adds them."""
+    """The dates' frequency; dates missing from it are an error unless `fill` adds them."""
     freq = infer_frequency(pd.DatetimeIndex(data.index))
     if freq is None:
         if len(data) >= 3:
@@ -273,7 +275,7 @@ def _on_a_grid(load: _Load, data: pd.DataFrame) -> tuple[pd.DataFrame, str | Non
             raise DataError(
                 f"{len(gaps)} date(s) missing from the regular {describe(freq)} "
                 f"frequency, first: "
-                f"{first_gaps}. Fill them with --fill interpolate or --fill ffill"
+                f"{first_gaps}. Fill them with `fill` interpolate or `fill` ffill"
             )
         data = data.reindex(grid)
         data.index.name = "date"
@@ -298,14 +300,14 @@ def _fill_targets(load: _Load, data: pd.DataFrame, targets: list[str], missing: 
 
 
 def _complete_covariates(load: _Load, data: pd.DataFrame, covariates: list[str]) -> None:
-    """Covariates need a value on every date: filled with --fill, an error otherwise."""
+    """Covariates need a value on every date: filled with `fill`, an error otherwise."""
     for c in covariates:
         if data[c].isna().any():
             if load.fill is None:
                 where = np.flatnonzero(data[c].isna().to_numpy())
                 raise DataError(
                     f"covariate {c!r} has {len(where)} missing value(s), first on "
-                    f"{data.index[where[0]].date()}; fill them (--fill) or fix the file"
+                    f"{data.index[where[0]].date()}; fill them (`fill`) or fix the file"
                 )
             if data[c].isna().all():
                 raise DataError(f"covariate {c!r} has no values at all in {load.name}")

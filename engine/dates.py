@@ -103,7 +103,7 @@ def parse_dates(
         vals = [str(raw.iloc[i]) if not pd.isna(raw.iloc[i]) else "<empty>" for i in bad[:_SHOW]]
         raise DateError(
             f"column {col!r}: {len(bad)} date(s) could not be parsed: {many(bad, vals)}. "
-            "Fix or remove those rows, or pick another column with --date"
+            "Fix or remove those rows, or pick another column with `date`"
         )
     late = np.flatnonzero((parsed > LAST_DATE).to_numpy() | (parsed < FIRST_DATE).to_numpy())
     if len(late):

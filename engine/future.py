@@ -35,8 +35,8 @@ def future_dates(dates: pd.DatetimeIndex, freq: str | None, steps: int) -> pd.Da
 def load_future(
     source: str | os.PathLike | pd.DataFrame, needed: pd.DatetimeIndex, columns: list[str]
 ) -> pd.DataFrame:
-    """Covariate values for the dates after the data ends, from a --future table."""
-    what = "the --future file" if not isinstance(source, pd.DataFrame) else "the future table"
+    """Covariate values for the dates after the data ends, from a `future` table."""
+    what = "the `future` file" if not isinstance(source, pd.DataFrame) else "the future table"
     if isinstance(source, pd.DataFrame):
         df = source.reset_index(drop=isinstance(source.index, pd.RangeIndex)).copy()
         rows = Rows(False)

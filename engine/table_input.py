@@ -112,12 +112,12 @@ def detect_date_column(df: pd.DataFrame) -> str:
     if not candidates:
         raise DataError(
             f"no column looks like dates (columns: {', '.join(map(str, df.columns))}); "
-            "name the date column with --date COL"
+            "name the date column with `date`"
         )
     named = [c for c in candidates if "date" in str(c).lower() or "time" in str(c).lower()]
     if len(named) == 1:
         return named[0]
     raise DataError(
         f"several columns look like dates ({', '.join(map(repr, candidates))}); "
-        "pick one with --date COL"
+        "pick one with `date`"
     )

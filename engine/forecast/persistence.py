@@ -64,8 +64,8 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
     given = list(config.targets or [])
     if given and given != list(meta["targets"]):
         raise ForecastError(
-            f"--target {' '.join(given)}: the checkpoint forecasts {', '.join(meta['targets'])} "
-            "(a checkpoint predicts what it was trained on); drop --target, or train a new model"
+            f"`targets` {' '.join(given)}: the checkpoint forecasts {', '.join(meta['targets'])} "
+            "(a checkpoint predicts what it was trained on); drop `targets`, or train a new model"
         )
     updates = {
         "strategy": meta["strategy"],

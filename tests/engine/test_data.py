@@ -62,7 +62,7 @@ def test_gaps_reported_then_filled(tmp_path):
     lines = daily_csv().splitlines()
     del lines[10:13]  # 2024-01-10 .. 2024-01-12
     p = write(tmp_path, "\n".join(lines) + "\n")
-    with pytest.raises(DataError, match=r"3 date\(s\) missing.*2024-01-10.*--fill"):
+    with pytest.raises(DataError, match=r"3 date\(s\) missing.*2024-01-10.*`fill`"):
         load_series(p)
     s = load_series(p, fill="interpolate")
     assert len(s.frame) == 30
@@ -81,7 +81,7 @@ def test_non_numeric_target_names_column_and_line(tmp_path):
 def test_missing_target_names_line_and_fill(tmp_path):
     text = daily_csv().replace("2024-01-04,4.5", "2024-01-04,")
     p = write(tmp_path, text)
-    with pytest.raises(DataError, match=r"'y' at line 5.*--fill"):
+    with pytest.raises(DataError, match=r"'y' at line 5.*`fill`"):
         load_series(p)
     s = load_series(p, fill="interpolate")
     assert s.frame.loc["2024-01-04", "y"] == pytest.approx(4.5)
@@ -111,7 +111,7 @@ def test_mixed_utc_offsets_converted(tmp_path):
 
 def test_ambiguous_date_columns_listed(tmp_path):
     text = "start,end,y\n2024-01-01,2024-01-02,1\n2024-01-02,2024-01-03,2\n"
-    with pytest.raises(DataError, match=r"'start', 'end'.*--date"):
+    with pytest.raises(DataError, match=r"'start', 'end'.*`date`"):
         load_series(write(tmp_path, text))
     assert load_series(write(tmp_path, text), date="end").frame.index[0].day == 2
 
@@ -120,7 +120,7 @@ def test_unknown_columns_suggest_names(tmp_path):
     p = write(tmp_path, daily_csv())
     with pytest.raises(DataError, match=r"did you mean 'y'"):
         load_series(p, targets=["yy"])
-    with pytest.raises(DataError, match="--target"):
+    with pytest.raises(DataError, match="`targets`"):
         load_series(pd.DataFrame({"d": pd.date_range("2024", periods=5), "a": 1.0, "b": 2.0}))
 
 
