@@ -95,16 +95,21 @@ def test_foreign_files(tmp_path):
         checkpoint.load(other)
 
 
+def raw_header(config: ModelConfig, format_version: str = "1") -> dict[str, str]:
+    """A checkpoint's safetensors metadata written by hand, for files save() would refuse."""
+    return {
+        "format": checkpoint.FORMAT,
+        "format_version": format_version,
+        "model_config": json.dumps(config.to_dict()),
+        "metadata": "{}",
+    }
+
+
 def test_mismatched_tensors_are_named_before_loading(tmp_path):
     model = build_model(CFG, seed=1)
     tensors = {k: v.contiguous() for k, v in model.state_dict().items()}
     bigger = ModelConfig(**{**CFG.to_dict(), "hidden": 6})
-    header = {
-        "format": checkpoint.FORMAT,
-        "format_version": "1",
-        "model_config": json.dumps(bigger.to_dict()),
-        "metadata": "{}",
-    }
+    header = raw_header(bigger)
     path = tmp_path / "mismatch.safetensors"
     path.write_bytes(st_save(tensors, metadata=header))
     with pytest.raises(
@@ -121,12 +126,7 @@ def test_mismatched_tensors_are_named_before_loading(tmp_path):
 
 def test_newer_format_version_is_refused(tmp_path):
     model = build_model(CFG, seed=1)
-    header = {
-        "format": checkpoint.FORMAT,
-        "format_version": "99",
-        "model_config": json.dumps(CFG.to_dict()),
-        "metadata": "{}",
-    }
+    header = raw_header(CFG, format_version="99")
     path = tmp_path / "future.safetensors"
     path.write_bytes(st_save(dict(model.state_dict()), metadata=header))
     with pytest.raises(CheckpointError, match="format version '99'"):

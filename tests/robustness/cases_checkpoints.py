@@ -139,6 +139,13 @@ def _calendar_off(v) -> None:
     v["meta"]["covariate_spec"]["calendar"] = None
 
 
+RAW_META = [  # the case, the header's metadata key, the string written over it, the words
+    ("format-version-2", "format_version", "2", "format version"),
+    ("format-marker-foreign", "format", "someone-else", "not an lstm-tutor checkpoint"),
+    ("model-config-not-json", "model_config", "{", "damaged model config"),
+    ("metadata-not-json", "metadata", "[[[", "damaged model config or metadata"),
+]
+
 CASES: list[Case] = [
     Case(
         "checkpoints",
@@ -286,30 +293,10 @@ CASES: list[Case] = [
         tamper(lambda v: v["header"].update({"out.bias": "x"})),
         ("damaged tensor entry",),
     ),
-    Case(
-        "checkpoints",
-        "format-version-2",
-        tamper(raw_meta("format_version", "2")),
-        ("format version",),
-    ),
-    Case(
-        "checkpoints",
-        "format-marker-foreign",
-        tamper(raw_meta("format", "someone-else")),
-        ("not an lstm-tutor checkpoint",),
-    ),
-    Case(
-        "checkpoints",
-        "model-config-not-json",
-        tamper(raw_meta("model_config", "{")),
-        ("damaged model config",),
-    ),
-    Case(
-        "checkpoints",
-        "metadata-not-json",
-        tamper(raw_meta("metadata", "[[[")),
-        ("damaged model config or metadata",),
-    ),
+    *[
+        Case("checkpoints", name, tamper(raw_meta(key, text)), (words,))
+        for name, key, text, words in RAW_META
+    ],
     Case(
         "checkpoints",
         "model-config-missing",

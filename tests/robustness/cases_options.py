@@ -82,44 +82,27 @@ USAGE = [  # click's own checks: exit 2
     ("unknown-option", ["--hiden", "4"], "no such option"),
 ]
 
+# the flag, what is wrong with its path, the path, the words besides the flag, the exit code
+PATHS = [
+    ("--out", "folder-missing", lambda f: f / "no/such/result.json", ("does not exist",), 1),
+    ("--out", "inside-a-file", lambda f: _file(f) / "r.json", ("not a folder",), 1),
+    ("--out", "is-a-folder", _dir, ("directory",), 2),
+    ("--save", "folder-missing", lambda f: f / "no" / "m.ckpt", ("does not exist",), 1),
+    ("--save", "inside-a-file", lambda f: _file(f) / "m.ckpt", ("not a folder",), 1),
+    ("--save", "is-a-folder", _dir, ("directory",), 2),
+    ("--future", "missing", lambda f: f / "nope.csv", ("does not exist",), 1),
+    ("--future", "is-a-folder", _dir, (), 2),
+    ("--load", "is-a-folder", _dir, (), 2),
+]
+
 CASES: list[Case] = [
     *[Case("options", name, forecast(*args), (words,)) for name, args, words in BOUNDS],
     *[Case("options", name, forecast(*args), (words,), code=2) for name, args, words in USAGE],
     Case("options", "csv-and-dataset", forecast("--dataset", "sine"), ("not both",), code=2),
-    Case(
-        "options",
-        "out-folder-missing",
-        with_path("--out", lambda f: f / "no" / "such" / "result.json"),
-        ("--out", "does not exist"),
-    ),
-    Case(
-        "options",
-        "out-inside-a-file",
-        with_path("--out", lambda f: _file(f) / "r.json"),
-        ("--out", "not a folder"),
-    ),
-    Case("options", "out-is-a-folder", with_path("--out", _dir), ("--out", "directory"), code=2),
-    Case(
-        "options",
-        "save-folder-missing",
-        with_path("--save", lambda f: f / "no" / "m.ckpt"),
-        ("--save", "does not exist"),
-    ),
-    Case(
-        "options",
-        "save-inside-a-file",
-        with_path("--save", lambda f: _file(f) / "m.ckpt"),
-        ("--save", "not a folder"),
-    ),
-    Case("options", "save-is-a-folder", with_path("--save", _dir), ("--save", "directory"), code=2),
-    Case(
-        "options",
-        "future-missing",
-        with_path("--future", lambda f: f / "nope.csv"),
-        ("--future", "does not exist"),
-    ),
-    Case("options", "future-is-a-folder", with_path("--future", _dir), ("--future",), code=2),
-    Case("options", "load-is-a-folder", with_path("--load", _dir), ("--load",), code=2),
+    *[
+        Case("options", f"{flag[2:]}-{name}", with_path(flag, build), (flag, *words), code=code)
+        for flag, name, build, words, code in PATHS
+    ],
     Case("options", "start-not-a-date", forecast("--start", "someday"), ("someday",)),
     Case("options", "start-after-data", forecast("--start", "2030-01-01"), ("2030",)),
     Case("options", "end-before-data", forecast("--end", "1990-01-01"), ("1990",)),

@@ -62,14 +62,22 @@ def foreign_sqlite(data: Path) -> None:
     db.close()
 
 
-def newer_sqlite(data: Path) -> None:
-    from tutor.lessons.progress import ProgressStore
+def meta_set(key: str, value: str):
+    """A store of ours with one meta value written over behind its back."""
 
-    ProgressStore(data / "progress.db").close()
-    db = sqlite3.connect(data / "progress.db")
-    db.execute("UPDATE meta SET value = '99' WHERE key = 'version'")
-    db.commit()
-    db.close()
+    def prepare(data: Path) -> None:
+        from tutor.lessons.progress import ProgressStore
+
+        ProgressStore(data / "progress.db").close()
+        db = sqlite3.connect(data / "progress.db")
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        db.commit()
+        db.close()
+
+    return prepare
+
+
+newer_sqlite = meta_set("version", "99")
 
 
 def truncated_sqlite(data: Path) -> None:
@@ -83,14 +91,7 @@ def truncated_sqlite(data: Path) -> None:
     (data / "progress.db").write_bytes(raw[: len(raw) // 3])
 
 
-def seed_as_text(data: Path) -> None:
-    from tutor.lessons.progress import ProgressStore
-
-    ProgressStore(data / "progress.db").close()
-    db = sqlite3.connect(data / "progress.db")
-    db.execute("UPDATE meta SET value = 'lucky' WHERE key = 'seed'")
-    db.commit()
-    db.close()
+seed_as_text = meta_set("seed", "lucky")
 
 
 SET_ASIDE = ("could not be read", "corrupt-")

@@ -169,19 +169,6 @@ def test_import_does_not_import_torch():
     assert out.stdout.strip() == "False"
 
 
-def test_forecast_help_imports_neither_torch_nor_pandas():
-    # the option table takes its choices from engine.vocabulary, not from the engine's modules
-    code = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from tutor.cli import cli\n"
-        "r = CliRunner().invoke(cli, ['forecast', '--help'])\n"
-        "print(r.exit_code, [m for m in ('torch', 'pandas') if m in sys.modules])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "0 []"
-
-
 def test_two_targets_get_a_per_target_block(tmp_path):
     csv = series_csv(tmp_path)
     lines = csv.read_text().splitlines()

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -184,12 +185,17 @@ def test_a_truncated_database_is_set_aside(tmp_path):
     assert kept.read_bytes() == whole[: len(whole) // 2]
 
 
+def behind_the_stores_back(path: Path, statement: str) -> None:
+    """One SQL statement on the database file, committed, by another program."""
+    db = sqlite3.connect(path)
+    with db:  # commits
+        db.execute(statement)
+    db.close()
+
+
 def test_someone_elses_sqlite_database_is_set_aside(tmp_path):
     path = tmp_path / "progress.db"
-    other = sqlite3.connect(path)
-    other.execute("CREATE TABLE photos (name TEXT)")
-    other.commit()
-    other.close()
+    behind_the_stores_back(path, "CREATE TABLE photos (name TEXT)")
     store = ProgressStore(path)
     assert "not an lstm-tutor progress database" in store.problem
     assert len(list(tmp_path.glob("progress.db.corrupt-*"))) == 1
@@ -198,10 +204,7 @@ def test_someone_elses_sqlite_database_is_set_aside(tmp_path):
 def test_a_database_from_a_newer_version_is_set_aside(tmp_path):
     path = tmp_path / "progress.db"
     ProgressStore(path).close()
-    db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value = '7' WHERE key = 'version'")
-    db.commit()
-    db.close()
+    behind_the_stores_back(path, "UPDATE meta SET value = '7' WHERE key = 'version'")
     store = ProgressStore(path)
     assert "newer lstm-tutor" in store.problem
 
