@@ -257,19 +257,17 @@ class LessonSession:
         try:
             value = np.asarray(formula.evaluate(text, self.refs.names_for(step)), dtype=float)
         except formula.FormulaError as exc:
-            return Preview(None, _message(exc), _col(exc))
+            return Preview(None, exc.message, exc.col)
         return Preview(value, None, None, display.short(value))
-
-    # Which method judges each step kind; a new kind of step adds its entry here.
-    CHECKS = {"numeric": "_check_value", "formula": "_check_value", "choice": "_check_choice"}
 
     def check(self, step_id: str, text: str) -> CheckResult:
         """Judge an answer; never raises for a bad answer (see CheckResult.error)."""
         step = self.step(step_id)
-        method = self.CHECKS.get(step.kind)
-        if method is None:  # explanation and run steps: nothing to answer
-            return _not_answerable(step)
-        return getattr(self, method)(step, text)
+        if isinstance(step, NumericStep | FormulaStep):
+            return self._check_value(step, text)
+        if isinstance(step, ChoiceStep):
+            return self._check_choice(step, text)
+        return _not_answerable(step)  # explanation and run steps: nothing to answer
 
     def _check_value(self, step: NumericStep | FormulaStep, text: str) -> CheckResult:
         from tutor.lessons import formula
@@ -290,7 +288,7 @@ class LessonSession:
             parsed = formula.parse(text)
             value = np.asarray(formula.evaluate(parsed, names), dtype=float)
         except formula.FormulaError as exc:
-            return _unevaluable(expected, rule, _message(exc), _col(exc))
+            return _unevaluable(expected, rule, exc.message, exc.col)
         mismatch = shape_mismatch(value, expected)
         if mismatch:
             return CheckResult(False, value, expected, f"Not quite: {mismatch}.", None, rule)
@@ -496,12 +494,3 @@ def _article(word: str) -> str:
 
 def _unevaluable(expected: np.ndarray, tol_text: str, message: str, col: int | None) -> CheckResult:
     return CheckResult(False, None, expected, message, None, tol_text, error=message, col=col)
-
-
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or str(exc)
-
-
-def _col(exc: Exception) -> int | None:
-    col = getattr(exc, "col", None)
-    return col if isinstance(col, int) else None

@@ -113,6 +113,7 @@ class LessonChecker:
         self.unsolved: dict[tuple[Loc, str], int] = {}
         # (loc, step, mistake) -> (precision needed, accepted?, learners, first seed)
         self.precision_notes: dict[tuple, tuple] = {}
+        self.broken: set[str] = set()  # value steps whose reference fails for the current seed
 
     def add(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> None:
         line, col = mark_of(self.root, loc, key=key)
@@ -181,9 +182,9 @@ class LessonChecker:
             )
 
     def check_names(self) -> None:
-        from tutor.lessons import formula
+        from tutor.lessons.formula import FUNCTIONS
 
-        reserved = set(getattr(formula, "FUNCTIONS", ()))
+        reserved = set(FUNCTIONS)
         step_ids = {s.id for s in self.lesson.steps}
         for name in self.lesson.givens:
             if not str(name).isidentifier() or str(name).startswith("_"):
@@ -225,7 +226,8 @@ class LessonChecker:
                 )
         earlier: set[str] = set(self.lesson.givens) | set(self.lesson.derived)
         for index, step in enumerate(self.lesson.steps):
-            for k, name in enumerate(getattr(step, "names", None) or []):
+            allowed = step.names if isinstance(step, FormulaStep) else None
+            for k, name in enumerate(allowed or []):
                 if name not in earlier:
                     self.add(
                         ("steps", index, "names", k),
@@ -268,7 +270,7 @@ class LessonChecker:
     def uses_broken(self, step: Any) -> bool:
         from tutor.lessons import formula
 
-        for src in (getattr(step, "reference", None), *(m.expression for m in step.mistakes)):
+        for src in (step.reference, *(m.expression for m in step.mistakes)):
             if not src:
                 continue
             try:
@@ -308,7 +310,8 @@ class LessonChecker:
         texts += [(("steps", index, "hints", k), h) for k, h in enumerate(step.hints)]
         if step.explanation:
             texts.append((("steps", index, "explanation"), step.explanation))
-        for k, mistake in enumerate(getattr(step, "mistakes", [])):
+        mistakes = step.mistakes if isinstance(step, NumericStep | FormulaStep) else []
+        for k, mistake in enumerate(mistakes):
             texts.append((("steps", index, "mistakes", k, "feedback"), mistake.feedback))
         if isinstance(step, ChoiceStep):
             texts += [
@@ -404,13 +407,11 @@ class LessonChecker:
         from tutor.lessons import formula
 
         try:
-            if set(formula.parse(src).names) & (getattr(self, "broken", set()) - set(names)):
+            if set(formula.parse(src).names) & (self.broken - set(names)):
                 return None  # it uses a broken step's value: that step is already reported
             return np.asarray(formula.evaluate(src, names), dtype=float)
         except formula.FormulaError as exc:
-            col = getattr(exc, "col", None)
-            at = f" (column {col + 1})" if isinstance(col, int) else ""
-            self.add(loc, f"{what}: {getattr(exc, 'message', None) or exc}{at}")
+            self.add(loc, f"{what}: {exc.with_column()}")
             return None
 
     def check_value_step(

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from tutor import learner
+from tutor.lessons.schema import FormulaStep, NumericStep, RunStep
 from tutor.messages import JobFinished, LessonCompleted
 from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.cell_diagram import CellDiagram
@@ -167,7 +168,7 @@ class LessonScreen(Screen[None]):
         if step.kind == "choice":  # in this learner's order, from the runtime
             shown = self._safe(lambda: self.session.choices(step.id), [])
             prompt += "\n\n" + "\n".join(f"- **{ltr})** {c.text}" for ltr, c in shown)
-        predict = getattr(step, "predict", None)
+        predict = step.predict if isinstance(step, RunStep) else None
         if predict is not None:
             letters = "abcdefghij"
             guess = self.predictions.get(step.id)
@@ -209,7 +210,8 @@ class LessonScreen(Screen[None]):
         if step.kind == "run" and self.run_step != step.id and not panel.running:
             panel.show_models([])  # another step's curves must not pose as this one's
             self.run_step = None
-        self.query_one("#diagram", CellDiagram).quantity = getattr(step, "quantity", None)
+        quantity = step.quantity if isinstance(step, NumericStep | FormulaStep) else None
+        self.query_one("#diagram", CellDiagram).quantity = quantity
         givens = self._safe(lambda: self.session.givens_for(step.id), {})
         table = self.query_one("#givens", GivensTable)
         table.show(givens, [s.id for s in self.steps[: self.index] if s.id in givens])
@@ -366,7 +368,7 @@ class LessonScreen(Screen[None]):
             return
         state.revealed = True
         answer = self._safe(lambda: self.session.reveal(step.id), "?")
-        reference = getattr(step, "reference", None)
+        reference = step.reference if isinstance(step, NumericStep) else None
         if step.kind == "numeric" and reference:  # the formula that gives it, then its value
             answer = f"{' '.join(str(reference).split())}` = `{answer}"
         how = ""
@@ -395,7 +397,7 @@ class LessonScreen(Screen[None]):
             if len(pending) > 1:
                 self.show_step()
                 return
-        predict = getattr(self.step, "predict", None)
+        predict = self.step.predict if isinstance(self.step, RunStep) else None
         if predict is not None and self.step.id not in self.predictions:
             from tutor.lessons.runtime import choice_index
 
@@ -411,7 +413,7 @@ class LessonScreen(Screen[None]):
         try:
             spec = self.session.job_spec(self.step.id, self.asked)
         except Exception as exc:  # noqa: BLE001 - e.g. no file at that path: ask again
-            for ask in getattr(self.step, "ask", []):
+            for ask in self.step.ask:  # start_run is only called on run steps
                 self.asked.pop(ask.key, None)
             self.state.feedback = f"**Cannot train yet:** {exc}  \nCorrect it and press enter."
             self.show_step()
