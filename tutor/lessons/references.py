@@ -170,7 +170,7 @@ class LessonReferences:
                 raise StepReferenceError(
                     (*loc, "reference"), f"reference of step {step.id}: {exc.with_column()}"
                 ) from None
-            if value is not None and not _agree(value, by_formula):
+            if value is not None and not agree(value, by_formula):
                 raise StepReferenceError(
                     (*loc, "reference"),
                     f"reference of step {step.id} gives {by_formula.tolist()}, but quantity "
@@ -202,7 +202,8 @@ class LessonReferences:
         return value
 
 
-def _agree(a: np.ndarray, b: np.ndarray) -> bool:
+def agree(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same numbers, to rounding: two ways of computing one reference must agree."""
     return a.size == b.size and bool(
         np.allclose(a.reshape(-1), b.reshape(-1), rtol=1e-9, atol=1e-12)
     )
