@@ -46,22 +46,12 @@ def run(module: nn.Module, x, state=None):
     A float32 module is recomputed in float64, so it matches torch only to float32 precision.
     PackedSequence inputs are not supported: pass a padded array.
     """
-    if isinstance(x, nn.utils.rnn.PackedSequence):
-        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
-    kind, _ = kind_of(module)
-    x = _as_array(x, "x")
+    kind, x = _module_input(module, x)
     if isinstance(module, nn.RNNCellBase):
         return _run_cell(module, kind, x, state)
-    if not isinstance(module, nn.RNNBase):
-        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
-
-    if module.training and module.dropout > 0 and module.num_layers > 1:
-        warnings.warn(
-            "module is in training mode with dropout > 0: torch's output is random there; "
-            "reference.run computes the eval-mode result (call module.eval() to compare)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    _warn_dropout(
+        module, "torch's output is random there; reference.run computes the eval-mode result"
+    )
     stack = stack_from_torch(module)
     _check_sequence_x(module, x)
     unbatched = x.ndim == 2
@@ -85,6 +75,27 @@ def run(module: nn.Module, x, state=None):
     if kind == "lstm":
         return output, (h_n, c_n)
     return output, h_n
+
+
+def _module_input(module: nn.Module, x) -> tuple[str, Array]:
+    """The module's kind and x as float64; packed input and other modules are refused."""
+    if isinstance(x, nn.utils.rnn.PackedSequence):
+        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
+    kind, _ = kind_of(module)
+    x = _as_array(x, "x")
+    if not isinstance(module, nn.RNNCellBase | nn.RNNBase):
+        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
+    return kind, x
+
+
+def _warn_dropout(module: nn.RNNBase, what: str) -> None:
+    """torch drops out between layers in training mode: its result is random, ours eval-mode's."""
+    if module.training and module.dropout > 0 and module.num_layers > 1:
+        warnings.warn(
+            f"module is in training mode with dropout > 0: {what} (call module.eval() to compare)",
+            RuntimeWarning,
+            stacklevel=3,  # the caller of run/backward
+        )
 
 
 def _split_state(kind: str, state) -> tuple[Array | None, Array | None]:
@@ -173,21 +184,10 @@ def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) 
     """
     from engine.backward import backward as bptt
 
-    if isinstance(x, nn.utils.rnn.PackedSequence):
-        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
-    kind, _ = kind_of(module)
-    x = _as_array(x, "x")
+    kind, x = _module_input(module, x)
     if isinstance(module, nn.RNNCellBase):
         return _backward_cell(module, kind, x, grad_output, state)
-    if not isinstance(module, nn.RNNBase):
-        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
-    if module.training and module.dropout > 0 and module.num_layers > 1:
-        warnings.warn(
-            "module is in training mode with dropout > 0: reference.backward computes the "
-            "eval-mode gradients (call module.eval() to compare)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    _warn_dropout(module, "reference.backward computes the eval-mode gradients")
     stack = stack_from_torch(module)
     _check_sequence_x(module, x)
     unbatched = x.ndim == 2
