@@ -62,7 +62,9 @@ def ids_from(checker: LessonChecker, step_id: str) -> set[str]:
     return {i for i in ids if own.index(i) >= start}
 
 
-def check_not_shown(checker: LessonChecker, loc: Loc, step_id: str, src: str, later: set[str]):
+def check_not_shown(
+    checker: LessonChecker, loc: Loc, step_id: str, src: str, later: set[str]
+) -> None:
     """A prompt or hint must not show the value it asks for (or a later step's)."""
     try:
         used = set(formula.parse(src).names) & later
@@ -94,7 +96,7 @@ def check_result_paths(checker: LessonChecker, index: int, step: RunStep) -> Non
             )
 
 
-def check_hint_code(checker: LessonChecker, loc: Loc, step_id: str, hint: str, names: dict):
+def check_hint_code(checker: LessonChecker, loc: Loc, step_id: str, hint: str, names: dict) -> None:
     """Code spans in a hint that are formulas over known names must evaluate.
 
     Prose in backticks (`h = ...`, `@`) does not parse and is left alone, and so are spans
