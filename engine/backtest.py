@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from engine.baselines import drift, naive, season_length, seasonal_naive
+from engine.baselines import drift, naive, season_length, seasonal_drift, seasonal_naive
 from engine.data import DataError
 from engine.forecast import ForecastConfig, ForecastError, load_data, run_forecast, validate_config
 from engine.metrics import all_metrics
@@ -37,7 +37,8 @@ def rolling_origin(
     Cut-offs sit `step` rows apart (default: the horizon), the last one `horizon` rows before the
     data ends. Columns: cutoff, then <method>_<metric> for model (what the run forecast: the
     network, or the baseline it fell back to), naive, seasonal_naive (mae, rmse, mase, in the
-    data's units) and drift, `chosen` (what the run forecast with) and, with config.intervals,
+    data's units), drift and (seasonal data) seasonal_drift, `chosen` (what the run forecast
+    with) and, with config.intervals,
     coverage_<level> (the share of actual values inside the interval). on_origin(i, n) is called
     before each cut-off's run (for a progress bar).
     """
@@ -90,6 +91,8 @@ def rolling_origin(
             "seasonal_naive": seasonal_naive(y, origin, h, m),
             "drift": drift(y[:n_train], origin, h),
         }
+        if m > 1:
+            preds["seasonal_drift"] = seasonal_drift(y, origin, h, m)
         row: dict = {"cutoff": cutoff}
         for name, p in preds.items():
             scores, _ = all_metrics(actual, p, y[:n_train], m)

@@ -73,3 +73,18 @@ def drift(y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
     slope = (last - y[0]) / np.maximum(origins - 1, 1)[:, None]
     k = np.arange(1, horizon + 1)[None, :, None]
     return last[:, None, :] + slope[:, None, :] * k
+
+
+def seasonal_drift(y: np.ndarray, origins: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """Seasonal naive plus the history's average change per season, once per season ahead:
+    the trend a seasonal series has carried so far, carried on (fpp3's SNAIVE with drift)."""
+    y = np.asarray(y, float)
+    origins = np.asarray(origins)
+    base = seasonal_naive(y, origins, horizon, season)
+    csum = np.concatenate([np.zeros((1, y.shape[1])), np.cumsum(y, axis=0)])
+    # mean of y[t] - y[t - season] over t < origin: (sum of the last season - the first) / count
+    last = csum[origins] - csum[origins - season]
+    first = csum[season][None, :]
+    per_season = (last - first) / np.maximum(origins - season, 1)[:, None]
+    ahead = (np.arange(horizon) // season + 1)[None, :, None]
+    return base + per_season[:, None, :] * ahead

@@ -24,12 +24,12 @@ import numpy as np
 import torch
 
 from engine.checkpoint_schema import model_config_problems, shape_problems
-from engine.files import file_kind
 from engine.models import Forecaster, ModelConfig, build_model
 
 FORMAT = "lstm-tutor-checkpoint"  # the file format; callers may keep their own "format" key
 FORMAT_VERSION = 1
 _MAX_HEADER = 100 * 1024 * 1024
+MAX_MEMBERS = 8  # an ensemble's networks in one file (a forecast averages at most 4)
 
 
 class CheckpointError(ValueError):
@@ -57,16 +57,28 @@ def _versions() -> dict[str, str]:
 # --- saving -------------------------------------------------------------------------------
 
 
-def save(path: str | os.PathLike, model: Forecaster, metadata: dict | None = None) -> Path:
+def save(
+    path: str | os.PathLike,
+    model: Forecaster | list[Forecaster],
+    metadata: dict | None = None,
+) -> Path:
     """Write `model` and `metadata` (JSON-serialisable; numpy arrays become lists) to `path`.
 
     The model's config is stored as `model_config` (a `model_config` in `metadata` must equal
-    it) and library versions under `versions` (merged with any the caller gives).
+    it) and library versions under `versions` (merged with any the caller gives). A list of
+    models of one config (an ensemble) stores the first as a single model is stored and the
+    others' tensors under `member1.`, `member2.`, ...; `load_members` reads them all back.
     """
     path = Path(path)
+    models = list(model) if isinstance(model, list | tuple) else [model]
+    if not 1 <= len(models) <= MAX_MEMBERS:
+        raise CheckpointError(f"a checkpoint holds 1 to {MAX_MEMBERS} models, not {len(models)}")
+    model = models[0]
     config = getattr(model, "config", None)
     if not isinstance(config, ModelConfig):
         raise CheckpointError("only engine.models models (with a ModelConfig) can be checkpointed")
+    if any(getattr(m, "config", None) != config for m in models[1:]):
+        raise CheckpointError("an ensemble's models must share one model config")
     user = dict(metadata or {})
     given = user.pop("model_config", None)
     if given is not None and ModelConfig.from_dict(dict(given)) != config:
@@ -84,9 +96,17 @@ def save(path: str | os.PathLike, model: Forecaster, metadata: dict | None = Non
         "versions": versions_json,
         "metadata": meta_json,
     }
+    if len(models) > 1:
+        header["members"] = str(len(models))
     from safetensors.torch import save as st_save
 
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    tensors = {}
+    for i, m in enumerate(models):
+        prefix = f"member{i}." if i else ""
+        tensors.update(
+            # a copy each: safetensors refuses two names for one storage (a model given twice)
+            {prefix + k: v.detach().cpu().clone() for k, v in m.state_dict().items()}
+        )
     blob = st_save(tensors, metadata=header)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -109,14 +129,11 @@ def save(path: str | os.PathLike, model: Forecaster, metadata: dict | None = Non
 
 def _read(path: str | os.PathLike) -> tuple[Path, bytes]:
     path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"no checkpoint at {path}: check the path (save one with `save`)")
+    if path.is_dir():
+        raise CheckpointError(f"{path} is a folder, not a checkpoint file")
     try:
-        kind = file_kind(path)
-        if kind == "missing":
-            raise CheckpointError(f"no checkpoint at {path}: check the path (save one with `save`)")
-        if kind == "folder":
-            raise CheckpointError(f"{path} is a folder, not a checkpoint file")
-        if kind == "special":  # reading a named pipe would block forever
-            raise CheckpointError(f"{path} is not a regular file (a pipe or a device?)")
         return path, path.read_bytes()
     except OSError as exc:
         raise CheckpointError(f"cannot read checkpoint {path}: {exc.strerror or exc}") from None
@@ -241,20 +258,40 @@ def load(
 
     Before anything is built: the config's sizes are bounded, the header's tensor shapes must
     be those the config implies, and `check(metadata)` (the caller's schema) must find nothing.
+    An ensemble's file gives its first model here (load_members gives them all).
     """
+    models, metadata = load_members(path, device, check)
+    return models[0], metadata
+
+
+def load_members(
+    path: str | os.PathLike,
+    device: str | torch.device = "cpu",
+    check: Callable[[dict], list[str]] | None = None,
+) -> tuple[list[Forecaster], dict]:
+    """Every model the file holds (one, or an ensemble's members) and the metadata; the same
+    checks as `load`, for each member."""
     path, raw = _read(path)
     header = _header(path, raw)
     config, metadata = _metadata(path, raw)
     problems = check(metadata) if check is not None else []
     if problems:
         raise CheckpointError(f"{path} has invalid metadata: " + "; ".join(problems))
+    count = _member_count(path, header)
     declared = {k: t["shape"] for k, t in header.items() if k != "__metadata__"}
-    parts = shape_problems(config, declared)
-    if parts:
-        raise CheckpointError(
-            f"{path} does not match its own model config ({config.kind}, hidden {config.hidden}, "
-            f"{config.layers} layer(s), head {config.head}): " + " | ".join(parts)
-        )
+    groups = [_member_tensors(declared, i) for i in range(count)]
+    if sum(len(g) for g in groups) != len(declared):
+        stray = sorted(set(declared) - {k for i in range(count) for k in _member_keys(declared, i)})
+        raise CheckpointError(f"{path} has tensors no member owns: {', '.join(stray[:5])}")
+    for i, group in enumerate(groups):
+        parts = shape_problems(config, group)
+        if parts:
+            member = f" (member {i})" if count > 1 else ""
+            raise CheckpointError(
+                f"{path}{member} does not match its own model config ({config.kind}, hidden "
+                f"{config.hidden}, {config.layers} layer(s), head {config.head}): "
+                + " | ".join(parts)
+            )
     from safetensors.torch import load as st_load
 
     try:
@@ -262,8 +299,36 @@ def load(
     except Exception as exc:  # safetensors raises its own error type for damaged data
         raise CheckpointError(f"{path} has damaged tensor data: {exc}") from None
 
-    model = build_model(config)  # names and shapes were checked against the header above
-    model.load_state_dict(tensors, strict=True)
-    model.to(device)
-    model.eval()
-    return model, metadata
+    models = []
+    for i in range(count):
+        model = build_model(config)  # names and shapes were checked against the header above
+        model.load_state_dict(_member_tensors(tensors, i), strict=True)
+        model.to(device)
+        model.eval()
+        models.append(model)
+    return models, metadata
+
+
+def _member_count(path: Path, header: dict) -> int:
+    raw = (header.get("__metadata__") or {}).get("members", "1")
+    try:
+        count = int(raw)
+    except (TypeError, ValueError):
+        count = -1
+    if not 1 <= count <= MAX_MEMBERS:
+        raise CheckpointError(
+            f"{path} declares {raw!r} ensemble members; a checkpoint holds 1 to {MAX_MEMBERS}"
+        )
+    return count
+
+
+def _member_keys(entries: dict, i: int) -> list[str]:
+    if i:
+        return [k for k in entries if k.startswith(f"member{i}.")]
+    return [k for k in entries if not k.startswith("member")]
+
+
+def _member_tensors(entries: dict, i: int) -> dict:
+    """Member i's entries with its prefix taken off (member 0 has none)."""
+    cut = len(f"member{i}.") if i else 0
+    return {k[cut:]: entries[k] for k in _member_keys(entries, i)}

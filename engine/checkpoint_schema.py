@@ -27,7 +27,16 @@ from engine.limits import (
     MAX_TARGETS,
     MAX_WINDOW,
 )
-from engine.vocabulary import SCALER_KINDS, SCALINGS, STRATEGIES, STRATEGY_HEADS
+from engine.vocabulary import (
+    BASELINE_TITLES,
+    INPUT_MODES,
+    SCALER_KINDS,
+    SCALINGS,
+    STRATEGIES,
+    STRATEGY_HEADS,
+)
+
+_BASELINES = tuple(BASELINE_TITLES)
 
 
 def model_config_problems(config: dict) -> list[str]:
@@ -154,6 +163,10 @@ class ForecastMeta(_Strict):
     season: int = Field(ge=1, le=MAX_SEASON)
     last_date: str | None = None
     model_config_: dict = Field(alias="model_config")
+    # how each saved network reads its windows (older checkpoints: one network, global)
+    inputs: Literal[INPUT_MODES] = "global"  # type: ignore[valid-type]
+    members: list[Literal[INPUT_MODES]] | None = Field(None, min_length=1, max_length=8)  # type: ignore[valid-type]  # noqa: E501
+    combined_with: Literal[_BASELINES] | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _agrees_with_the_model(self) -> ForecastMeta:

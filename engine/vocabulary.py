@@ -33,6 +33,13 @@ SCALER_KINDS = (*SCALINGS, "none")  # engine.scaling.Scaler also passes values t
 # from seasonal naive), global (one scaler fitted on the training rows, the pre-0.2 behaviour)
 INPUT_MODES = ("level", "seasonal", "global")
 INPUTS = ("auto", *INPUT_MODES)
+# the baselines every forecast is scored beside and may fall back to (or be averaged with)
+BASELINE_TITLES = {
+    "naive": "naive",
+    "seasonal_naive": "seasonal naive",
+    "drift": "drift",
+    "seasonal_drift": "seasonal naive with drift",  # only for seasonal data
+}
 FILLS = ("interpolate", "ffill")  # how gaps and missing values may be filled
 DATASETS = ("transit", "sine")  # built-in series; transit is the default
 DEFAULT_DATASET = "transit"

@@ -46,12 +46,13 @@ def metadata(config: ForecastConfig, prep: Prepared, model_cfg: dict) -> dict[st
     }
 
 
-def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]:
-    """The model and metadata from config.load, and the config updated to match the checkpoint."""
+def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, list[Any], dict]:
+    """The models (one, or an ensemble's members) and metadata from config.load, and the config
+    updated to match the checkpoint."""
     from engine import checkpoint as ckpt  # torch: imported only when a checkpoint is used
 
     try:
-        model, meta = ckpt.load(config.load, check=_metadata_problems)
+        models, meta = ckpt.load_members(config.load, check=_metadata_problems)
     except ckpt.CheckpointError as e:
         raise ForecastError(str(e)) from None
     except (OSError, KeyError) as e:
@@ -60,6 +61,12 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
         raise ForecastError(
             f"{config.load} is not a forecast checkpoint (format {meta.get('format')!r}); "
             "save one with `save`"
+        )
+    modes = meta.get("members") or [meta.get("inputs", "global")]
+    if len(modes) != len(models):
+        raise ForecastError(
+            f"{config.load} lists {len(modes)} ensemble member(s) in its metadata but holds "
+            f"{len(models)} network(s); save the model again"
         )
     given = list(config.targets or [])
     if given and given != list(meta["targets"]):
@@ -80,7 +87,7 @@ def apply_checkpoint(config: ForecastConfig) -> tuple[ForecastConfig, Any, dict]
     }
     if config.data is not None and config.date is None:
         updates["date"] = meta.get("date_column")
-    return dataclasses.replace(config, **updates), model, meta
+    return dataclasses.replace(config, **updates), models, meta
 
 
 def _metadata_problems(meta: dict) -> list[str]:
@@ -92,12 +99,13 @@ def _metadata_problems(meta: dict) -> list[str]:
     return check_forecast_metadata(meta)
 
 
-def save(path, model, meta) -> None:
-    """Write the checkpoint (atomically); ForecastError with the reason when it cannot be."""
+def save(path, models: list, meta) -> None:
+    """Write the checkpoint (atomically): the network, or every member of an ensemble;
+    ForecastError with the reason when it cannot be."""
     from engine import checkpoint as ckpt
 
     try:
-        ckpt.save(path, model, meta)
+        ckpt.save(path, list(models), meta)
     except ckpt.CheckpointError as e:
         raise ForecastError(str(e)) from None
     except OSError as e:

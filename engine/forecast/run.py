@@ -28,6 +28,7 @@ from engine.baselines import season_length
 from engine.covariates import CovariateSpec
 from engine.data import DataError, future_dates
 from engine.forecast import builtin, defaults, persistence
+from engine.forecast.choice import choose_network
 from engine.forecast.config import ForecastConfig, ForecastError, checked
 from engine.forecast.inputs import Framed, available_modes, frame_windows, scale_floor
 from engine.forecast.prepare import future_covariates, load_data, prepare, split
@@ -62,13 +63,13 @@ def run_forecast(
     `ahead=False` skips the forecast after the data ends (backtests need only the holdout).
     """
     config = builtin.adjust_config(checked(config))
-    model = meta = None
+    models = meta = None
     if config.load is not None:
-        config, model, meta = persistence.apply_checkpoint(config)
+        config, models, meta = persistence.apply_checkpoint(config)
     series = load_data(config)
     warnings = list(series.warnings)
     try:
-        return _run(config, series, model, meta, warnings, on_event, should_stop, ahead)
+        return _run(config, series, models, meta, warnings, on_event, should_stop, ahead)
     except (DataError, ForecastError) as e:
         e.warnings = list(dict.fromkeys(warnings))
         raise
@@ -82,7 +83,7 @@ class _Network:
     holdout: np.ndarray  # (M, h, T) in data units
 
 
-def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) -> ForecastResult:
+def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -> ForecastResult:
     n_rows = len(series.frame)
     notes: list[str] = []
     short = False
@@ -141,8 +142,9 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
     history: dict[str, list[float]] = {}
     training: dict[str, Any] = {}
     if meta is not None:
-        mode = meta.get("inputs", "global")
-        networks.append(_Network(mode, model, None, holdout_of(mode, model)))
+        modes = meta.get("members") or [meta.get("inputs", "global")]
+        for mode, model in zip(modes, models, strict=True):
+            networks.append(_Network(mode, model, None, holdout_of(mode, model)))
         training = {"reason": "loaded", "checkpoint": str(config.load)}
     else:
         modes = (
@@ -170,12 +172,22 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
     candidates: dict[str, list[_Network]] = {n.mode: [n] for n in networks}
     if len(networks) > 1:
         candidates["ensemble"] = list(networks)
+    if meta is not None:  # a checkpoint's networks forecast together, as they were saved
+        candidates = {"ensemble" if len(networks) > 1 else networks[0].mode: list(networks)}
     trial = {k: np.mean([n.holdout for n in ms], axis=0) for k, ms in candidates.items()}
-    trial_metrics, _, _ = score(prep, hold, h, trial, [])
-    picked = min(candidates, key=lambda k: error_of(trial_metrics[k]), default=None)
-    members = candidates.get(picked, [])
+    combine = config.fallback  # --no-fallback: the network's own forecast, not averaged either
+    if meta is not None:
+        combine = meta.get("combined_with") or False
+        if combine and combine not in base:
+            warnings.append(
+                f"the checkpoint averages its network with {BASELINE_TITLES[combine]}, which "
+                "this data is too short for: the forecast is the network's alone"
+            )
+            combine = False
+    chosen_net = choose_network(prep, hold, h, trial, base, combine)
+    members = candidates.get(chosen_net.network, [])
     # too short for a network: its row is blank (NaN scores None) and a baseline forecasts
-    model_holdout = trial[picked] if members else np.full_like(base["naive"], np.nan)
+    model_holdout = chosen_net.holdout
     metrics, by_target, holdout = score(prep, hold, h, {"model": model_holdout, **base}, warnings)
     # drift competes in the choice and is reported apart (`metrics` keeps its three methods)
     other = {k: metrics.pop(k) for k in list(metrics) if k not in ("model", *REPORTED)}
@@ -263,7 +275,13 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
         meta_out = {"chosen": chosen}
         if finals:
             meta_out = persistence.metadata(config, prep, finals[0].config.to_dict())
-            meta_out.update(inputs=lead.mode, scale_floor=floor.tolist(), chosen=chosen)
+            meta_out.update(
+                inputs=lead.mode,
+                members=[n.mode for n in members],
+                combined_with=chosen_net.combined_with,
+                scale_floor=floor.tolist(),
+                chosen=chosen,
+            )
 
     forecast = pd.DataFrame({"date": dates})
     levels = [float(v) for v in config.intervals]
@@ -273,8 +291,8 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
             outs = []
             for n, net in zip(members, finals, strict=True):
                 f = framed(n.mode, last, h)
-                outs.append(f.to_data(predict(net, config.strategy, h, f.win.x_past, x_fut))[0])
-            values = np.mean(outs, axis=0)
+                outs.append(f.to_data(predict(net, config.strategy, h, f.win.x_past, x_fut)))
+            values = chosen_net.forecast(np.mean(outs, axis=0), baselines(prep, last, h))[0]
         else:
             values = baselines(prep, last, h)[chosen][0]
         for k, t in enumerate(series.targets):
@@ -291,7 +309,8 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
                     forecast[f"{t}_upper_{level_name(level)}"] = values[:, k] + half[:, k]
     choice = {
         "forecast": chosen,
-        "inputs": picked,  # level | seasonal | global | ensemble (the average of those tried)
+        "inputs": chosen_net.network,  # level | seasonal | global | ensemble (their average)
+        "combined_with": chosen_net.combined_with,  # a baseline averaged with the network
         "inputs_tried": [n.mode for n in networks],
         "refit": bool(refit),
         "window": config.window,
@@ -306,7 +325,7 @@ def _run(config, series, model, meta, warnings, on_event, should_stop, ahead) ->
         "notes": notes,
     }
     if config.save is not None and meta is None:
-        persistence.save(config.save, finals[0], meta_out)  # only once everything has succeeded
+        persistence.save(config.save, finals, meta_out)  # only once everything has succeeded
     return ForecastResult(
         metrics=metrics,
         forecast=forecast,

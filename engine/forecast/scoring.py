@@ -8,21 +8,25 @@ import math
 import numpy as np
 import pandas as pd
 
-from engine.baselines import drift, naive, seasonal_naive
+from engine.baselines import drift, naive, seasonal_drift, seasonal_naive
 from engine.forecast.prepare import Prepared
 from engine.metrics import all_metrics
+from engine.vocabulary import BASELINE_TITLES
 
-BASELINE_TITLES = {"naive": "naive", "seasonal_naive": "seasonal naive", "drift": "drift"}
 REPORTED = ("naive", "seasonal_naive")  # the baselines of `metrics`; the others are extra
 
 
 def baselines(prep: Prepared, origins: np.ndarray, h: int) -> dict[str, np.ndarray]:
-    """The baselines' forecasts (M, h, T) at the holdout origins."""
-    return {
+    """The baselines' forecasts (M, h, T) at the holdout origins (seasonal drift only for
+    seasonal data: with a season of 1 it is drift by another name)."""
+    out = {
         "naive": naive(prep.y_raw, origins, h),
         "seasonal_naive": seasonal_naive(prep.y_raw, origins, h, prep.season),
         "drift": drift(prep.y_raw, origins, h),
     }
+    if prep.season > 1:
+        out["seasonal_drift"] = seasonal_drift(prep.y_raw, origins, h, prep.season)
+    return out
 
 
 def score(
@@ -65,7 +69,8 @@ def error_of(m: dict[str, float | None]) -> float:
 
 
 def best_baseline(metrics: dict[str, dict]) -> str:
-    return min(BASELINE_TITLES, key=lambda n: error_of(metrics[n]))
+    """The baseline with the lowest error; on a tie the simpler (earlier in BASELINE_TITLES)."""
+    return min((n for n in BASELINE_TITLES if n in metrics), key=lambda n: error_of(metrics[n]))
 
 
 # --- intervals ------------------------------------------------------------------------------

@@ -80,7 +80,8 @@ OPTIONS = (
     # --- what is forecast, and how it is judged
     _option("--fallback/--no-fallback", default=True,
             help="When a baseline beats the network on the holdout, forecast with that "
-            "baseline (a warning says so either way)."),
+            "baseline (a warning says so either way); --no-fallback also keeps the network's "
+            "forecast from being averaged with a baseline."),
     _option("--refit/--no-refit", default=True,
             help="After the holdout choice, train again on all rows (the newest data included) "
             "before forecasting."),

@@ -12,6 +12,9 @@ from pathlib import Path
 import click
 
 from engine.metric_format import format_metric, format_named_metric
+from engine.vocabulary import BASELINE_TITLES
+
+COLUMN_TITLES = {"seasonal_drift": "snaive+drift"}  # the holdout table's columns fit 80 wide
 
 
 def emit(payload: dict, frame, table: Callable[[], str], fmt: str, out: Path | None) -> None:
@@ -51,10 +54,10 @@ def forecast_table(result) -> str:
     names = [("model", label), ("naive", "naive"),
              ("seasonal_naive", f"seasonal naive (m={result.season})")]  # fmt: skip
     metrics = {**result.metrics, **result.other_metrics}
-    names += [(k, k) for k in result.other_metrics]  # drift
+    names += [(k, COLUMN_TITLES.get(k, k)) for k in result.other_metrics]  # the drifts
     rows = [("MAE", "mae"), ("RMSE", "rmse"), ("MAPE", "mape"), ("sMAPE", "smape"),
             ("MASE", "mase")]  # fmt: skip
-    widths = [max(len(label), 12) for _, label in names]
+    widths = [max(len(label), 10) for _, label in names]
     h = len(result.forecast) or result.choice.get("horizon", 0)
     hold = result.choice.get("holdout", {})
     span = (
@@ -106,9 +109,15 @@ def _choice_lines(result) -> list[str]:
     c = result.choice
     if not c:
         return []
-    titles = {"naive": "naive (fallback)", "seasonal_naive": "seasonal naive (fallback)",
-              "drift": "drift (fallback)"}  # fmt: skip
-    what = titles.get(c["forecast"], result.model_label or "the network")
+    if c["forecast"] in BASELINE_TITLES:
+        what = f"{BASELINE_TITLES[c['forecast']]} (fallback)"
+    elif c.get("combined_with"):
+        what = (
+            f"{result.model_label or 'the network'} averaged with "
+            f"{BASELINE_TITLES[c['combined_with']]} (the average did better on the holdout)"
+        )
+    else:
+        what = result.model_label or "the network"
     parts = [f"Forecast by: {what}"]
     if c.get("inputs"):
         tried = c.get("inputs_tried", [])
