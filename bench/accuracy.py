@@ -234,7 +234,10 @@ def lstm_tutor_fc(frame: pd.DataFrame, h: int) -> dict:
     lo, hi = f"y_lower_{LEVEL}", f"y_upper_{LEVEL}"
     if lo in r.forecast:
         out["lo"], out["hi"] = r.forecast[lo].to_numpy(float), r.forecast[hi].to_numpy(float)
-    out["chosen"] = getattr(r, "chosen", None) or r.training.get("chosen")
+    picked = r.choice.get("forecast")
+    if picked == "model":
+        picked = "+".join(filter(None, (r.choice.get("inputs"), r.choice.get("combined_with"))))
+    out["chosen"] = picked
     return out
 
 
@@ -367,6 +370,26 @@ def report(panel: list[Series], results: dict[str, dict], methods: list[str]) ->
     return "\n".join(lines)
 
 
+def random_walk_luck(draws: int = 2000) -> str:
+    """How often seasonal naive beats naive, the best forecast of a random walk, on this
+    protocol by luck alone: draws like random_walk_daily's, other seeds. A method that forecasts
+    a random walk well loses to seasonal naive on about that share of draws."""
+    h, m, wins = HORIZON["D"], SEASON["D"], 0
+    for s in range(draws):
+        y = 500 + np.cumsum(np.random.default_rng(5000 + s).normal(0, 5, 730))
+        err = {"naive": [], "snaive": []}
+        for k in (2, 1, 0):
+            n = len(y) - h - k * h
+            for name, fn in (("naive", naive_fc), ("snaive", snaive_fc)):
+                mae = np.mean(np.abs(y[n : n + h] - fn(y[:n], h, m)["mean"]))
+                err[name].append(mae / scale(y[:n], m))  # MASE, as the panel scores it
+        wins += np.mean(err["snaive"]) < np.mean(err["naive"])
+    return (
+        f"random-walk check: on {draws} draws like random_walk_daily, seasonal naive beats naive "
+        f"(the best forecast of a random walk) on {wins / draws:.1%} of them by luck"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--series", nargs="*", help="only these series (substring match)")
@@ -393,6 +416,7 @@ def main() -> int:
         extra = f"  ({lt['seconds']:.0f}s, cpu {lt['cpu']:.0f}s)" if lt else ""
         print(f"{s.name}: {cells}{extra}", file=sys.stderr, flush=True)
     print(report(panel, results, args.methods))
+    print(random_walk_luck())
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

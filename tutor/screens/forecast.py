@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -30,9 +30,6 @@ from engine.vocabulary import (
 )
 from tutor.messages import EpochProgress
 from tutor.training import TrainingRun, start_training
-
-if TYPE_CHECKING:  # engine.forecast loads torch: the app imports it when a forecast runs
-    from engine.forecast import ForecastResult
 
 DATASET_OPTIONS = [(DATASET_TITLES[name], name) for name in DATASETS]
 MODEL_OPTIONS = [(kind.upper(), kind) for kind in MODEL_KINDS]
@@ -118,7 +115,7 @@ class ForecastScreen(Screen[None]):
         super().__init__()
         self.epochs = epochs
         self.config = dict(config or {})
-        self.result: ForecastResult | None = None
+        self.result: Any = None
         self.target_index = 0
         self.plotted: tuple[str, int] | None = None  # (target, points) on the plot
         self.plotted_kinds: list[str] = []  # actual, predicted, forecast
@@ -199,7 +196,7 @@ class ForecastScreen(Screen[None]):
         self.action_run()
 
     @staticmethod
-    def _forecast(config: dict[str, Any], on_event, should_stop) -> ForecastResult:
+    def _forecast(config: dict[str, Any], on_event, should_stop) -> Any:
         from engine.forecast import run_forecast  # heavy: the app starts without torch
 
         return run_forecast(config, on_event=on_event, should_stop=should_stop)
@@ -222,24 +219,25 @@ class ForecastScreen(Screen[None]):
         elif event.state == WorkerState.SUCCESS:
             self.show_result(event.worker.result)
 
-    def show_result(self, result: ForecastResult) -> None:
+    def show_result(self, result: Any) -> None:
         self.result = result
-        columns, rows = metric_rows(result.metrics)
+        columns, rows = metric_rows(dict(getattr(result, "metrics", {}) or {}))
         table = self.query_one("#fc-metrics", DataTable)
         table.clear(columns=True)
         table.add_columns("metric", *columns)
         table.add_rows(rows)
-        targets = result.targets
+        targets = list(getattr(result, "targets", []) or [])
         self.target_index = 0
         self.plot_target(targets[0] if targets else "")
-        for warning in result.warnings:
-            self.notify(warning, title="Forecast", severity="warning")
+        for warning in list(getattr(result, "warnings", []) or []):
+            self.notify(str(warning), title="Forecast", severity="warning")
         more = " · ctrl+n: next target" if len(targets) > 1 else ""
-        days = f"; green: the {len(result.forecast)} steps after the data"
+        forecast = getattr(result, "forecast", None)
+        days = "" if forecast is None else f"; green: the {len(forecast)} steps after the data"
         self.query_one("#fc-status", Label).update(f"done{days}{more}")
 
     def action_next_target(self) -> None:
-        targets = self.result.targets if self.result is not None else []
+        targets = list(getattr(self.result, "targets", []) or [])
         if len(targets) > 1:
             self.target_index = (self.target_index + 1) % len(targets)
             self.plot_target(targets[self.target_index])
@@ -251,13 +249,13 @@ class ForecastScreen(Screen[None]):
         plt = plot_widget.plt
         plt.clear_data()
         plt.clear_figure()
-        holdout = self.result.holdout if self.result is not None else None
+        holdout = getattr(self.result, "holdout", None)
         if holdout is not None and len(holdout):
             holdout = holdout.tail(PLOT_POINTS)
             self.plotted = (target, len(holdout))
             dates, series = holdout_series(holdout, target)
-            forecast = self.result.forecast
-            if target in forecast and "date" in forecast:
+            forecast = getattr(self.result, "forecast", None)
+            if forecast is not None and target in forecast and "date" in forecast:
                 series["forecast"] = forecast[target].astype(float).tolist()
                 future_dates = [str(d)[:10] for d in forecast["date"]]
             else:
@@ -280,7 +278,7 @@ class ForecastScreen(Screen[None]):
     # --- export --------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        if self.result is None:
+        if self.result is None or getattr(self.result, "forecast", None) is None:
             self.notify("Run the forecast first (ctrl+s).", severity="warning")
             return
         text = self.query_one("#fc-path", Input).value.strip()
