@@ -11,27 +11,19 @@ reference.backward and of torch's forward + backward.
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
 import torch
+from parity_setup import KINDS as FORWARD_KINDS
+from parity_setup import best_time, parse_options, random_sizes
 
 from engine.reference import backward
 
-KINDS = {
-    "rnn (tanh)": (torch.nn.RNN, {"nonlinearity": "tanh"}),
-    "rnn (relu)": (torch.nn.RNN, {"nonlinearity": "relu"}),
-    "lstm": (torch.nn.LSTM, {}),
-    "lstm (proj)": (torch.nn.LSTM, {}),
-    "gru": (torch.nn.GRU, {}),
-}
+KINDS = {**FORWARD_KINDS, "lstm (proj)": (torch.nn.LSTM, {})}  # proj_size drawn per config
 
 
 def one_config(kind: str, rng: np.random.Generator) -> dict:
     cls, extra = KINDS[kind]
-    I, H, T, N = (int(rng.integers(lo, hi + 1)) for lo, hi in ((1, 8), (1, 16), (1, 50), (1, 4)))
-    L = int(rng.integers(1, 4))
+    I, H, T, N, L = random_sizes(rng)
     bidirectional, batch_first, bias = (bool(rng.random() < 0.5) for _ in range(3))
     extra = dict(extra)
     if kind == "lstm (proj)":
@@ -48,15 +40,6 @@ def one_config(kind: str, rng: np.random.Generator) -> dict:
     grad_state = [rng.standard_normal(s) for s in shapes]
     grad_output = rng.standard_normal((*x.shape[:-1], D * P))
     return {"module": module, "x": x, "state": state, "gs": grad_state, "go": grad_output}
-
-
-def _timed(fn, repeat: int = 3) -> tuple[object, float]:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return out, best
 
 
 def autograd(c: dict) -> dict:
@@ -79,10 +62,10 @@ def autograd(c: dict) -> dict:
 def measure(c: dict) -> tuple[float, float, float]:
     lstm = len(c["state"]) == 2
     pack = tuple if lstm else (lambda s: s[0])
-    ours, t_ours = _timed(
+    ours, t_ours = best_time(
         lambda: backward(c["module"], c["x"], c["go"], pack(c["state"]), grad_state=pack(c["gs"]))
     )
-    theirs, t_torch = _timed(lambda: autograd(c))
+    theirs, t_torch = best_time(lambda: autograd(c))
     our_states = ours["state"] if lstm else (ours["state"],)
     diffs = [np.max(np.abs(ours["x"] - theirs["x"]))]
     diffs += [np.max(np.abs(a - b)) for a, b in zip(our_states, theirs["state"], strict=True)]
@@ -91,12 +74,7 @@ def measure(c: dict) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--n", type=int, default=200, help="configurations in all (split over kinds)"
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = parse_options(__doc__)
     rng = np.random.default_rng(args.seed)
     per_kind = max(1, args.n // len(KINDS))
     torch.set_num_threads(1)  # single-threaded on both sides

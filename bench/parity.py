@@ -10,30 +10,17 @@ torch in float64, and the mean time per call of reference.run and of the torch m
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
 import torch
+from parity_setup import KINDS, best_time, parse_options, random_sizes
 
 from engine.reference import run
-
-KINDS = {
-    "rnn (tanh)": (torch.nn.RNN, {"nonlinearity": "tanh"}),
-    "rnn (relu)": (torch.nn.RNN, {"nonlinearity": "relu"}),
-    "lstm": (torch.nn.LSTM, {}),
-    "gru": (torch.nn.GRU, {}),
-}
 
 
 def one_config(kind: str, rng: np.random.Generator) -> dict:
     cls, extra = KINDS[kind]
-    I, H, T, N = (int(rng.integers(lo, hi + 1)) for lo, hi in ((1, 8), (1, 16), (1, 50), (1, 4)))
-    L, bidirectional, batch_first = (
-        int(rng.integers(1, 4)),
-        bool(rng.random() < 0.5),
-        bool(rng.random() < 0.5),
-    )
+    I, H, T, N, L = random_sizes(rng)
+    bidirectional, batch_first = bool(rng.random() < 0.5), bool(rng.random() < 0.5)
     torch.manual_seed(int(rng.integers(2**31)))
     module = cls(I, H, num_layers=L, bidirectional=bidirectional, batch_first=batch_first, **extra)
     module = module.double().eval()
@@ -46,15 +33,6 @@ def one_config(kind: str, rng: np.random.Generator) -> dict:
     return {"module": module, "x": x, "state": state}
 
 
-def _timed(fn, repeat: int = 3) -> tuple[object, float]:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return out, best
-
-
 def measure(kind: str, c: dict) -> tuple[float, float, float, float]:
     module, x, state = c["module"], c["x"], c["state"]
     tx = torch.from_numpy(x)
@@ -65,9 +43,9 @@ def measure(kind: str, c: dict) -> tuple[float, float, float, float]:
             if isinstance(state, tuple)
             else torch.from_numpy(state)
         )
-    ours, t_ours = _timed(lambda: run(module, x, state))
+    ours, t_ours = best_time(lambda: run(module, x, state))
     with torch.no_grad():
-        theirs, t_torch = _timed(lambda: module(tx, ts))
+        theirs, t_torch = best_time(lambda: module(tx, ts))
     out_diff = float(np.max(np.abs(ours[0] - theirs[0].numpy())))
     our_states = ours[1] if isinstance(ours[1], tuple) else (ours[1],)
     their_states = theirs[1] if isinstance(theirs[1], tuple) else (theirs[1],)
@@ -78,12 +56,7 @@ def measure(kind: str, c: dict) -> tuple[float, float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--n", type=int, default=200, help="configurations in all (split over kinds)"
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = parse_options(__doc__)
     rng = np.random.default_rng(args.seed)
     per_kind = max(1, args.n // len(KINDS))
     torch.set_num_threads(1)  # a fair comparison with single-threaded numpy-sized work

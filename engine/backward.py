@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from engine.cells import CellParams, GRUTrace, LSTMTrace, RNNTrace
+from engine.cells import CellParams, GRUTrace, LSTMTrace, RNNTrace, as_f64, gate_blocks
 from engine.layouts import gru_layout, lstm_layout
 from engine.sequence import Stack, unroll
 
@@ -106,10 +106,6 @@ class GRUGrads(_Grads):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _f64(a) -> Array:
-    return np.asarray(a, dtype=np.float64)
-
-
 def _outer(d: Array, a: Array) -> Array:
     """sum over every batch dimension of d^T a: (..., m), (..., n) -> (m, n)."""
     return d.reshape(-1, d.shape[-1]).T @ a.reshape(-1, a.shape[-1])
@@ -123,10 +119,6 @@ def _join(blocks: dict[str, Array], order: Sequence[str]) -> Array:
     return np.concatenate([blocks[g] for g in order], axis=-1)
 
 
-def _rows(W: Array, order: Sequence[str]) -> dict[str, Array]:
-    return dict(zip(order, np.split(W, len(order), axis=0), strict=True))
-
-
 # --- cells --------------------------------------------------------------------------------
 
 
@@ -134,7 +126,7 @@ def rnn_cell_backward(
     tr: RNNTrace, x: Array, h_prev: Array, p: CellParams, dh: Array, nonlinearity: str = "tanh"
 ) -> RNNGrads:
     """Gradients of h = act(W_ih x + b_ih + W_hh h_prev + b_hh), given dL/dh."""
-    x, h_prev, dh = _f64(x), _f64(h_prev), _f64(dh)
+    x, h_prev, dh = as_f64(x), as_f64(h_prev), as_f64(dh)
     if nonlinearity == "tanh":
         dz = dh * (1.0 - tr.h**2)
     elif nonlinearity == "relu":
@@ -156,8 +148,8 @@ def lstm_cell_backward(
     layout: str | Sequence[str] = "pytorch",
 ) -> LSTMGrads:
     """Gradients of one LSTM step, given dL/dh and the gradient reaching c from the next step."""
-    x, h_prev, c_prev, dh = _f64(x), _f64(h_prev), _f64(c_prev), _f64(dh)
-    dc_next = np.zeros_like(tr.c) if dc_next is None else _f64(dc_next)
+    x, h_prev, c_prev, dh = as_f64(x), as_f64(h_prev), as_f64(c_prev), as_f64(dh)
+    dc_next = np.zeros_like(tr.c) if dc_next is None else as_f64(dc_next)
     i, f, g, o, c = tr.i, tr.f, tr.g, tr.o, tr.c
     tanh_c = np.tanh(c)
     # h = o * tanh(c);  c = f * c_prev + i * g
@@ -204,10 +196,10 @@ def gru_cell_backward(
 ) -> GRUGrads:
     """Gradients of one GRU step (PyTorch's reset_after form or Cho's classic one), given dL/dh."""
     order = gru_layout(layout)
-    x, h_prev, dh = _f64(x), _f64(h_prev), _f64(dh)
+    x, h_prev, dh = as_f64(x), as_f64(h_prev), as_f64(dh)
     r, z, n = tr.r, tr.z, tr.n
-    W_i, W_h = _rows(p.W_ih, order), _rows(p.W_hh, order)
-    b_h = dict(zip(order, np.split(p.b_hh, len(order)), strict=True))
+    W_i, W_h = gate_blocks(p.W_ih, order, axis=0), gate_blocks(p.W_hh, order, axis=0)
+    b_h = gate_blocks(p.b_hh, order)
     # h = (1 - z) * n + z * h_prev
     dn = dh * (1.0 - z)
     dz = dh * (h_prev - n)
@@ -279,7 +271,7 @@ def _zeros_grads(p: CellParams, projection: Array | None) -> ParamGrads:
 def _grad_arg(d: Array | None, shape: tuple[int, ...], name: str) -> Array:
     if d is None:
         return np.zeros(shape)
-    d = _f64(d)
+    d = as_f64(d)
     if d.shape != shape:
         raise ValueError(
             f"{name} must be shaped {shape} (like what it differentiates), got {d.shape}"
@@ -304,15 +296,15 @@ def backward(
     (None: the loss does not read them). Returns dL/dx, dL/dh0, dL/dc0, the weight gradients per
     [layer][direction], and traces[layer][direction][t] with each step's gradient trace.
     """
-    x = _f64(x)
+    x = as_f64(x)
     fwd = unroll(stack, x, h0, c0, batch_first=batch_first, traces=True)
     if batch_first:
         x = np.moveaxis(x, -2, 0)
     T, batch = x.shape[0], x.shape[1:-1]
     L, D, H, P = stack.num_layers, stack.num_directions, stack.hidden_size, stack.output_size
-    h0 = np.zeros((L * D, *batch, P)) if h0 is None else _f64(h0)
+    h0 = np.zeros((L * D, *batch, P)) if h0 is None else as_f64(h0)
     if stack.kind == "lstm":
-        c0 = np.zeros((L * D, *batch, H)) if c0 is None else _f64(c0)
+        c0 = np.zeros((L * D, *batch, H)) if c0 is None else as_f64(c0)
     out_shape = fwd.output.shape
     d_out = _grad_arg(d_output, out_shape, "d_output")
     if batch_first:

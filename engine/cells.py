@@ -36,7 +36,8 @@ def relu(x: Array) -> Array:
     return np.maximum(np.asarray(x, dtype=np.float64), 0.0)
 
 
-def _f64(a) -> Array:
+def as_f64(a) -> Array:
+    """Everything here computes in float64, whatever it is given."""
     return np.asarray(a, dtype=np.float64)
 
 
@@ -55,9 +56,9 @@ class CellParams:
     gates = 0  # G: 1 (RNN), 4 (LSTM), 3 (GRU); 0 means "any"
 
     def __post_init__(self) -> None:
-        self.W_ih, self.W_hh = _f64(self.W_ih), _f64(self.W_hh)
-        self.b_ih = _f64(self.b_ih).reshape(-1)
-        self.b_hh = _f64(self.b_hh).reshape(-1)
+        self.W_ih, self.W_hh = as_f64(self.W_ih), as_f64(self.W_hh)
+        self.b_ih = as_f64(self.b_ih).reshape(-1)
+        self.b_hh = as_f64(self.b_hh).reshape(-1)
         name = type(self).__name__
         if self.W_ih.ndim != 2 or self.W_hh.ndim != 2:
             raise ValueError(
@@ -87,8 +88,8 @@ class CellParams:
     @classmethod
     def from_concat(cls, W: Array, B: Array, input_size: int):
         """Seed 000's form: z = concat(x, h) @ W + B, W being (I+H, G*H)."""
-        W = _f64(W)
-        B = _f64(B).reshape(-1)
+        W = as_f64(W)
+        B = as_f64(B).reshape(-1)
         if W.ndim != 2 or not 0 < input_size < W.shape[0]:
             raise ValueError(
                 f"W must be (input_size + H, G*H) with input_size = {input_size}, got {W.shape}"
@@ -188,8 +189,9 @@ def _check(x: Array, h_prev: Array, p: CellParams, c_prev: Array | None = None) 
         )
 
 
-def _blocks(a: Array, layout: Sequence[str]) -> dict[str, Array]:
-    return dict(zip(layout, np.split(a, len(layout), axis=-1), strict=True))
+def gate_blocks(a: Array, layout: Sequence[str], axis: int = -1) -> dict[str, Array]:
+    """The gate blocks of stacked weights or biases, by gate name, split along `axis`."""
+    return dict(zip(layout, np.split(a, len(layout), axis=axis), strict=True))
 
 
 def rnn_cell(x: Array, h_prev: Array, p: CellParams, nonlinearity: str = "tanh") -> RNNTrace:
@@ -197,7 +199,7 @@ def rnn_cell(x: Array, h_prev: Array, p: CellParams, nonlinearity: str = "tanh")
     act = {"tanh": tanh, "relu": relu}.get(nonlinearity)
     if act is None:
         raise ValueError(f"nonlinearity must be tanh or relu, not {nonlinearity!r}")
-    x, h_prev = _f64(x), _f64(h_prev)
+    x, h_prev = as_f64(x), as_f64(h_prev)
     _check(x, h_prev, p)
     z = x @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh
     return RNNTrace(z=z, h=act(z))
@@ -211,10 +213,10 @@ def lstm_cell(
     layout: str | Sequence[str] = "pytorch",
 ) -> LSTMTrace:
     """One LSTM step; gates are read from z in the layout's block order."""
-    x, h_prev, c_prev = _f64(x), _f64(h_prev), _f64(c_prev)
+    x, h_prev, c_prev = as_f64(x), as_f64(h_prev), as_f64(c_prev)
     _check(x, h_prev, p, c_prev)
     z = x @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh  # (..., 4H), blocks in layout order
-    zb = _blocks(z, lstm_layout(layout))
+    zb = gate_blocks(z, lstm_layout(layout))
     z_i, z_f, z_g, z_o = zb["i"], zb["f"], zb["g"], zb["o"]
     i = sigmoid(z_i)
     f = sigmoid(z_f)
@@ -238,10 +240,10 @@ def gru_cell(
     form (Keras reset_after=False), where r scales h before the matmul.
     """
     order = gru_layout(layout)
-    x, h_prev = _f64(x), _f64(h_prev)
+    x, h_prev = as_f64(x), as_f64(h_prev)
     _check(x, h_prev, p)
-    W_i, W_h = _blocks(p.W_ih.T, order), _blocks(p.W_hh.T, order)
-    b_i, b_h = _blocks(p.b_ih, order), _blocks(p.b_hh, order)
+    W_i, W_h = gate_blocks(p.W_ih.T, order), gate_blocks(p.W_hh.T, order)
+    b_i, b_h = gate_blocks(p.b_ih, order), gate_blocks(p.b_hh, order)
     z_r = x @ W_i["r"] + b_i["r"] + h_prev @ W_h["r"] + b_h["r"]
     z_z = x @ W_i["z"] + b_i["z"] + h_prev @ W_h["z"] + b_h["z"]
     r = sigmoid(z_r)

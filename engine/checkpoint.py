@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from engine.checkpoint_schema import model_config_problems, shape_problems
+from engine.files import file_kind
 from engine.models import Forecaster, ModelConfig, build_model
 
 FORMAT = "lstm-tutor-checkpoint"  # the file format; callers may keep their own "format" key
@@ -129,11 +130,14 @@ def save(
 
 def _read(path: str | os.PathLike) -> tuple[Path, bytes]:
     path = Path(path)
-    if not path.exists():
-        raise CheckpointError(f"no checkpoint at {path}: check the path (save one with `save`)")
-    if path.is_dir():
-        raise CheckpointError(f"{path} is a folder, not a checkpoint file")
     try:
+        kind = file_kind(path)
+        if kind == "missing":
+            raise CheckpointError(f"no checkpoint at {path}: check the path (save one with `save`)")
+        if kind == "folder":
+            raise CheckpointError(f"{path} is a folder, not a checkpoint file")
+        if kind == "special":  # reading a named pipe would block forever
+            raise CheckpointError(f"{path} is not a regular file (a pipe or a device?)")
         return path, path.read_bytes()
     except OSError as exc:
         raise CheckpointError(f"cannot read checkpoint {path}: {exc.strerror or exc}") from None

@@ -46,22 +46,12 @@ def run(module: nn.Module, x, state=None):
     A float32 module is recomputed in float64, so it matches torch only to float32 precision.
     PackedSequence inputs are not supported: pass a padded array.
     """
-    if isinstance(x, nn.utils.rnn.PackedSequence):
-        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
-    kind, _ = kind_of(module)
-    x = _as_array(x, "x")
+    kind, x = _module_input(module, x)
     if isinstance(module, nn.RNNCellBase):
         return _run_cell(module, kind, x, state)
-    if not isinstance(module, nn.RNNBase):
-        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
-
-    if module.training and module.dropout > 0 and module.num_layers > 1:
-        warnings.warn(
-            "module is in training mode with dropout > 0: torch's output is random there; "
-            "reference.run computes the eval-mode result (call module.eval() to compare)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    _warn_dropout(
+        module, "torch's output is random there; reference.run computes the eval-mode result"
+    )
     stack = stack_from_torch(module)
     _check_sequence_x(module, x)
     unbatched = x.ndim == 2
@@ -76,15 +66,44 @@ def run(module: nn.Module, x, state=None):
         c0 = _add_batch(c0, "c0")
     result = unroll(stack, x, h0, c0)
 
-    output, h_n, c_n = result.output, result.h_n, result.c_n
-    if unbatched:
-        output, h_n = output[:, 0], h_n[:, 0]
-        c_n = c_n[:, 0] if c_n is not None else None
-    elif module.batch_first:
-        output = output.transpose(1, 0, 2)
+    output, h_n, c_n = _torch_layout(result.output, result.h_n, result.c_n, unbatched, module)
     if kind == "lstm":
         return output, (h_n, c_n)
     return output, h_n
+
+
+def _module_input(module: nn.Module, x) -> tuple[str, Array]:
+    """The module's kind and x as float64; packed input and other modules are refused."""
+    if isinstance(x, nn.utils.rnn.PackedSequence):
+        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
+    kind, _ = kind_of(module)
+    x = _as_array(x, "x")
+    if not isinstance(module, nn.RNNCellBase | nn.RNNBase):
+        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
+    return kind, x
+
+
+def _warn_dropout(module: nn.RNNBase, what: str) -> None:
+    """torch drops out between layers in training mode: its result is random, ours eval-mode's."""
+    if module.training and module.dropout > 0 and module.num_layers > 1:
+        warnings.warn(
+            f"module is in training mode with dropout > 0: {what} (call module.eval() to compare)",
+            RuntimeWarning,
+            stacklevel=3,  # the caller of run/backward
+        )
+
+
+def _torch_layout(
+    seq: Array, h: Array, c: Array | None, unbatched: bool, module: nn.RNNBase
+) -> tuple[Array, Array, Array | None]:
+    """A sequence (T, N, ...) and states (L*D, N, ...) computed time-major and batched, in the
+    layout torch gives them back: without the batch axis for unbatched input, else with the
+    sequence batch-first when the module is."""
+    if unbatched:
+        return seq[:, 0], h[:, 0], (c[:, 0] if c is not None else None)
+    if module.batch_first:
+        seq = seq.transpose(1, 0, 2)
+    return seq, h, c
 
 
 def _split_state(kind: str, state) -> tuple[Array | None, Array | None]:
@@ -173,21 +192,10 @@ def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) 
     """
     from engine.backward import backward as bptt
 
-    if isinstance(x, nn.utils.rnn.PackedSequence):
-        raise TypeError("PackedSequence input is not supported; pass the padded array instead")
-    kind, _ = kind_of(module)
-    x = _as_array(x, "x")
+    kind, x = _module_input(module, x)
     if isinstance(module, nn.RNNCellBase):
         return _backward_cell(module, kind, x, grad_output, state)
-    if not isinstance(module, nn.RNNBase):
-        raise TypeError(f"expected torch.nn.RNN, LSTM or GRU, got {type(module).__name__}")
-    if module.training and module.dropout > 0 and module.num_layers > 1:
-        warnings.warn(
-            "module is in training mode with dropout > 0: reference.backward computes the "
-            "eval-mode gradients (call module.eval() to compare)",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    _warn_dropout(module, "reference.backward computes the eval-mode gradients")
     stack = stack_from_torch(module)
     _check_sequence_x(module, x)
     unbatched = x.ndim == 2
@@ -211,12 +219,7 @@ def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) 
         dh_n, dc_n = _add_batch(dh_n, "grad_state h_n"), _add_batch(dc_n, "grad_state c_n")
     g = bptt(stack, x, grad_output, h0, c0, d_h_n=dh_n, d_c_n=dc_n)
 
-    dx, dh0, dc0 = g.dx, g.dh0, g.dc0
-    if unbatched:
-        dx, dh0 = dx[:, 0], dh0[:, 0]
-        dc0 = dc0[:, 0] if dc0 is not None else None
-    elif module.batch_first:
-        dx = dx.transpose(1, 0, 2)
+    dx, dh0, dc0 = _torch_layout(g.dx, g.dh0, g.dc0, unbatched, module)
     params = {}
     for k in range(stack.num_layers):
         for d, suffix in enumerate(("", "_reverse")[:D]):

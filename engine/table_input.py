@@ -9,12 +9,12 @@ of the dates after it.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pandas as pd
 
 from engine.dates import DateError, looks_like_dates, parse_dates
+from engine.files import file_kind
 
 SHOW = 5  # how many offending rows a message lists
 
@@ -45,14 +45,14 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """A CSV file as a table: a regular file, no NUL byte, two columns or more."""
     p = Path(path)
     try:
-        mode = p.stat().st_mode
-    except FileNotFoundError:
-        raise DataError(f"{p}: no such file") from None
+        kind = file_kind(p)
     except OSError as e:
         raise DataError(f"{p} cannot be read: {e.strerror or e}") from None
-    if stat.S_ISDIR(mode):
+    if kind == "missing":
+        raise DataError(f"{p}: no such file")
+    if kind == "folder":
         raise DataError(f"{p} is a directory, not a CSV file")
-    if not stat.S_ISREG(mode):  # a named pipe or device would block the read or never end
+    if kind == "special":
         raise DataError(f"{p} is not a regular file (a pipe or a device?); give a CSV file")
     _check_no_nul(p)
     try:

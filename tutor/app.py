@@ -20,6 +20,7 @@ from textual.screen import Screen
 from tutor import learner, settings
 from tutor.commands import LessonCommands
 from tutor.dialogs.help import HelpScreen
+from tutor.lessons.problems import LessonError
 from tutor.messages import LessonCompleted
 from tutor.screens.forecast import ForecastScreen
 from tutor.screens.home import HomeScreen
@@ -94,8 +95,8 @@ class TutorApp(App[None]):
         try:
             session = LessonSession(load_lesson(lesson_id), seed=learner.seed())
         except Exception as exc:  # noqa: BLE001 - LessonError, lookup, reference errors
-            problems = getattr(exc, "problems", None)
-            detail = "\n".join(str(p) for p in problems[:5]) if problems else str(exc)
+            problems = exc.problems[:5] if isinstance(exc, LessonError) else [exc]
+            detail = "\n".join(str(p) for p in problems)
             self.notify(detail, title=f"Cannot open {lesson_id}", severity="error", timeout=10)
             return
         self.push_screen(LessonScreen(session, step_id))
@@ -177,7 +178,7 @@ class TutorApp(App[None]):
         yield SystemCommand("Help", "Keys and formula syntax", self.action_help)
         yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_theme)
         # the current screen's own keys, so the palette reaches every action there too
-        for binding in getattr(screen, "BINDINGS", []):
+        for binding in screen.BINDINGS:
             if isinstance(binding, Binding) and binding.description and binding.show:
                 key = binding.key_display or binding.key.split(",")[0]
                 yield SystemCommand(

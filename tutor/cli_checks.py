@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from engine.files import file_kind
+
 
 def input_file(path: Path | None, flag: str) -> None:
     """An existing regular file, or an error naming the flag (exit 1, as when the engine
@@ -20,16 +22,16 @@ def input_file(path: Path | None, flag: str) -> None:
     if path is None:
         return
     try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise click.ClickException(f"{flag} file {str(path)!r} does not exist") from None
+        kind = file_kind(path)
     except OSError as exc:
         raise click.ClickException(
             f"{flag} file {str(path)!r} cannot be read: {exc.strerror}"
         ) from None
-    if stat.S_ISDIR(mode):
+    if kind == "missing":
+        raise click.ClickException(f"{flag} file {str(path)!r} does not exist")
+    if kind == "folder":
         raise click.ClickException(f"{flag} {str(path)!r} is a folder, not a file")
-    if not stat.S_ISREG(mode):
+    if kind == "special":
         raise click.ClickException(
             f"{flag} {str(path)!r} is not a regular file (a pipe or a device?)"
         )

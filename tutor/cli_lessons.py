@@ -61,6 +61,8 @@ def show_cmd(lesson: str, as_json: bool, seed: int | None) -> None:
 
     Example: lstm-tutor lessons show lstm-forward-pass
     """
+    from tutor.lessons.choices import letter
+
     loaded = _load(lesson)
     session = _session(loaded, seed)
     steps = []
@@ -103,7 +105,7 @@ def show_cmd(lesson: str, as_json: bool, seed: int | None) -> None:
         for line in entry["prompt"].splitlines():
             click.echo(f"      {line}")
         for k, text in enumerate(entry.get("choices", [])):
-            click.echo(f"      {chr(ord('a') + k)}) {text}")
+            click.echo(f"      {letter(k)}) {text}")
 
 
 @lessons.command("validate")

@@ -7,9 +7,16 @@ import functools
 import weakref
 
 import pytest
+from textual import events
 from textual.notifications import Notify
 
 from tutor.app import TutorApp
+from tutor.screens.lab import LabScreen
+from tutor.screens.lesson import LessonScreen
+from tutor.widgets.answer_box import AnswerBox
+
+FIRST_LESSON = "lstm-forward-pass"
+SMALL_LAB = {"n_train": 200, "n_val": 50, "length": 20, "batch_size": 50}  # fast epochs
 
 _seen: weakref.WeakKeyDictionary[TutorApp, list[str]] = weakref.WeakKeyDictionary()
 
@@ -53,3 +60,30 @@ async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "conditi
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+async def open_lesson(app, pilot, step: str | None = None, lesson: str = FIRST_LESSON):
+    """Open a lesson (an id or a file's path) at `step` and wait for its player."""
+    app.open_lesson(lesson, step)
+    await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson screen")
+    await pilot.pause()
+    return app.screen
+
+
+async def open_lab(app, pilot) -> LabScreen:
+    """The training lab on small data, so an epoch takes a moment."""
+    app.push_screen(LabScreen(extra_spec=SMALL_LAB))
+    await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
+    await pilot.pause()
+    return app.screen
+
+
+async def submit(pilot, text: str) -> None:
+    """Replace the answer box's text (pasted, as a learner would) and press enter."""
+    answer = pilot.app.screen.query_one("#answer", AnswerBox)
+    answer.value = ""
+    if text:
+        answer.post_message(events.Paste(text))
+        await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()

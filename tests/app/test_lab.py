@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from tests.app.conftest import drive, run, wait_for
+from tests.app.conftest import drive, open_lab, run, wait_for
 from tutor.dialogs.confirm import ConfirmDialog
 from tutor.screens.home import HomeScreen
-from tutor.screens.lab import LabScreen
 from tutor.widgets.loss_panel import LossPanel, log_scale
 from tutor.widgets.tick_box import TickBox
 from tutor.widgets.training_panel import TrainingPanel
-
-SMALL = {"n_train": 200, "n_val": 50, "length": 20, "batch_size": 50}
-
-
-async def open_lab(app, pilot) -> LabScreen:
-    app.push_screen(LabScreen(extra_spec=SMALL))
-    await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
-    await pilot.pause()
-    return app.screen
 
 
 def order(panel: TrainingPanel) -> list[str]:

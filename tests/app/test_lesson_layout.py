@@ -3,21 +3,11 @@ where the cursor is, several lines for the bonus formula, and a refusal below 80
 
 from __future__ import annotations
 
-from tests.app.conftest import drive, run, wait_for
+from tests.app.conftest import drive, open_lesson, run
 from tutor.app import TutorApp
-from tutor.screens.lesson import LessonScreen
 from tutor.screens.too_small import TooSmallScreen
 from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.givens_table import GivensTable
-
-LESSON = "lstm-forward-pass"
-
-
-async def open_lesson(app, pilot, step: str, lesson: str = LESSON) -> LessonScreen:
-    app.open_lesson(lesson, step)
-    await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson screen")
-    await pilot.pause()
-    return app.screen
 
 
 @drive

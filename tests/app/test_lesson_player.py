@@ -8,7 +8,8 @@ from textual import events
 from textual.widgets import Markdown, OptionList, Static
 from textual.worker import WorkerState
 
-from tests.app.conftest import drive, notifications, run, wait_for
+from tests.app.conftest import FIRST_LESSON as LESSON
+from tests.app.conftest import drive, notifications, open_lesson, run, wait_for
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.answer_box import AnswerBox
@@ -16,7 +17,6 @@ from tutor.widgets.cell_diagram import CellDiagram
 from tutor.widgets.loss_panel import LossPanel
 from tutor.widgets.training_panel import TrainingPanel
 
-LESSON = "lstm-forward-pass"
 ANSWERS = {
     "z0": "concat(x0, h0) @ W + B",
     "f0": "sigmoid(z0[0, 0])",
@@ -34,13 +34,6 @@ ANSWERS = {
     "h2": "tanh(c2) * o1",
     "y": "sigmoid(h2 * Wy + By)",
 }
-
-
-async def open_lesson(app, pilot, step: str | None = None, lesson: str = LESSON) -> LessonScreen:
-    app.open_lesson(lesson, step)
-    await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson screen")
-    await pilot.pause()
-    return app.screen
 
 
 async def type_answer(pilot, text: str, keys: bool) -> None:

@@ -6,11 +6,9 @@ import json
 
 import numpy as np
 import pandas as pd
-from textual import events
 
-from tests.app.conftest import drive, notifications, run, wait_for
+from tests.app.conftest import drive, notifications, open_lesson, run, submit, wait_for
 from tutor import learner
-from tutor.screens.lesson import LessonScreen
 from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.training_panel import TrainingPanel
 
@@ -46,24 +44,11 @@ def write_inputs(tmp_path):
     return lesson, csv
 
 
-async def submit(pilot, text: str) -> None:
-    answer = pilot.app.screen.query_one("#answer", AnswerBox)
-    answer.value = ""
-    if text:
-        answer.post_message(events.Paste(text))
-        await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 @drive
 async def test_the_path_is_asked_checked_and_remembered(app, tmp_path):
     lesson, csv = write_inputs(tmp_path)
     async with run(app) as pilot:
-        app.open_lesson(str(lesson))
-        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_lesson(app, pilot, lesson=str(lesson))
         assert "Path to your CSV" in screen.query_one("#answer", AnswerBox).placeholder
 
         await submit(pilot, "")

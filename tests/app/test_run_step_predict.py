@@ -3,9 +3,7 @@ the results become names the next step's reference uses; the trained cell's gate
 
 from __future__ import annotations
 
-from tests.app.conftest import drive, notifications, run, wait_for
-from tests.app.test_run_step_ask import submit
-from tutor.screens.lesson import LessonScreen
+from tests.app.conftest import drive, notifications, open_lesson, run, submit, wait_for
 from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.gate_heatmap import GateHeatmap
 
@@ -38,10 +36,7 @@ async def test_prediction_is_asked_then_judged_and_results_are_names(app, tmp_pa
     lesson = tmp_path / "predict-run.yaml"
     lesson.write_text(LESSON)
     async with run(app) as pilot:
-        app.open_lesson(str(lesson))
-        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen), what="lesson")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_lesson(app, pilot, lesson=str(lesson))
         assert "prediction" in screen.query_one("#answer", AnswerBox).placeholder
         assert screen.session.pending_on("twice") == "train"
 

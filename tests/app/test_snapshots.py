@@ -9,7 +9,7 @@ messages a training worker posts), so no timing, ETA or run-to-run noise can lea
 
 from __future__ import annotations
 
-from tests.app.conftest import wait_for
+from tests.app.conftest import open_lesson, wait_for
 from tutor.app import TutorApp
 from tutor.messages import EpochProgress, JobFinished, RunFinished
 from tutor.screens.lab import LabScreen
@@ -34,9 +34,7 @@ def test_home_screen(snap_compare):
 
 def test_lesson_step_with_a_diagnosis(snap_compare):
     async def wrong_forget_gate(pilot) -> None:
-        app = pilot.app
-        app.open_lesson("lstm-forward-pass", "f0")
-        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await open_lesson(pilot.app, pilot, "f0")
         await settle(pilot)
         await pilot.press(*"tanh(z0[0,0])", "enter")
         await settle(pilot)
@@ -48,9 +46,7 @@ def test_late_lesson_step_shows_every_value(snap_compare):
     """Step h2: the newest results on top, the weights as a matrix, nothing cut."""
 
     async def late_step(pilot) -> None:
-        app = pilot.app
-        app.open_lesson("lstm-forward-pass", "h2")
-        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await open_lesson(pilot.app, pilot, "h2")
         await settle(pilot)
 
     assert snap_compare(TutorApp(), terminal_size=SIZE, run_before=late_step)

@@ -5,19 +5,10 @@ from __future__ import annotations
 from textual.widgets import Input, Sparkline
 from textual.worker import WorkerState
 
-from tests.app.conftest import drive, notifications, run, wait_for
+from tests.app.conftest import SMALL_LAB, drive, notifications, open_lab, run, wait_for
 from tutor.screens.lab import LabScreen
 from tutor.widgets.loss_panel import LossPanel
 from tutor.widgets.training_panel import TrainingPanel
-
-SMALL = {"n_train": 200, "n_val": 50, "length": 20, "batch_size": 50}  # fast epochs
-
-
-async def open_lab(app, pilot) -> LabScreen:
-    app.push_screen(LabScreen(extra_spec=SMALL))
-    await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
-    await pilot.pause()
-    return app.screen
 
 
 @drive
@@ -80,7 +71,7 @@ async def test_quit_while_training_stops_the_trainer(app):
 @drive
 async def test_a_job_the_engine_refuses_is_a_notification(app):
     async with run(app) as pilot:
-        app.push_screen(LabScreen(extra_spec={**SMALL, "length": 1}))  # too short a sequence
+        app.push_screen(LabScreen(extra_spec={**SMALL_LAB, "length": 1}))  # too short a sequence
         await wait_for(pilot, lambda: isinstance(app.screen, LabScreen), what="lab")
         await pilot.pause()
         await pilot.press("ctrl+s")

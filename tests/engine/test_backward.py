@@ -14,14 +14,9 @@ from engine.convert import stack_from_torch
 from engine.layouts import lstm_layout, reorder_blocks
 from engine.reference import backward
 from engine.sequence import Stack, unroll
+from tests.engine.conftest import TORCH_MODULES, build_module
 
 TOL = 1e-12
-MODULES = {
-    "rnn_tanh": (torch.nn.RNN, {"nonlinearity": "tanh"}),
-    "rnn_relu": (torch.nn.RNN, {"nonlinearity": "relu"}),
-    "lstm": (torch.nn.LSTM, {}),
-    "gru": (torch.nn.GRU, {}),
-}
 
 configs = st.fixed_dictionaries(
     {
@@ -43,20 +38,10 @@ configs = st.fixed_dictionaries(
 
 
 def build(kind: str, c: dict) -> torch.nn.RNNBase:
-    cls, extra = MODULES[kind]
-    torch.manual_seed(c["seed"])
+    """The config's module; an LSTM projects its output when `proj` is below the hidden size."""
     if kind == "lstm" and 0 < c["proj"] < c["hidden_size"]:
-        extra = {"proj_size": c["proj"]}
-    module = cls(
-        c["input_size"],
-        c["hidden_size"],
-        num_layers=c["num_layers"],
-        bias=c["bias"],
-        batch_first=c["batch_first"],
-        bidirectional=c["bidirectional"],
-        **extra,
-    )
-    return module.double()
+        return build_module(kind, c, proj_size=c["proj"])
+    return build_module(kind, c)
 
 
 def autograd(module, x, grad_output, state, grad_state):
@@ -117,7 +102,7 @@ def inputs(kind, module, c, rng):
     return x, state, torch_state, rng.standard_normal(out_shape), grad_state
 
 
-@pytest.mark.parametrize("kind", list(MODULES))
+@pytest.mark.parametrize("kind", list(TORCH_MODULES))
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(c=configs)
 def test_backward_matches_autograd(kind, c):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import numpy as np
 import pytest
@@ -69,6 +71,24 @@ def test_overwrite_is_atomic_replacement(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(CheckpointError, match=r"no checkpoint at .*nope\.safetensors"):
         checkpoint.load(tmp_path / "nope.safetensors")
+
+
+def test_a_named_pipe_is_refused_without_reading_it(tmp_path):
+    # reading a pipe nobody writes to blocks forever: the alarm turns a hang into a failure
+    fifo = tmp_path / "model.safetensors"
+    os.mkfifo(fifo)
+
+    def hung(*_):
+        raise TimeoutError("checkpoint.load blocked reading a named pipe")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)
+    try:
+        with pytest.raises(CheckpointError, match="not a regular file"):
+            checkpoint.load(fifo)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("keep", [0, 5, 40, -100])

@@ -82,7 +82,6 @@ def test_run_job_refuses_a_bad_spec_with_a_clear_error():
 
 
 def test_forecast_task_delegates_to_the_pipeline():
-    pytest.importorskip("engine.forecast")
     events = []
     spec = {"task": "forecast", "dataset": "sine", "epochs": 2, "hidden": 4, "horizon": 3}
     result = run_job(spec, on_event=events.append)
@@ -95,7 +94,6 @@ def test_forecast_task_delegates_to_the_pipeline():
 
 
 def test_forecast_spec_problems_come_from_the_pipeline_with_did_you_mean():
-    pytest.importorskip("engine.forecast")
     problems = validate_spec({"task": "forecast", "epoch": 3})
     assert (
         len(problems) == 1 and "'epoch'" in problems[0] and "did you mean 'epochs'" in problems[0]

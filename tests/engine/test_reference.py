@@ -7,14 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.reference import run
+from tests.engine.conftest import TORCH_MODULES, build_module
 
 TOL = 1e-12
-KINDS = {
-    "rnn_tanh": (torch.nn.RNN, {"nonlinearity": "tanh"}),
-    "rnn_relu": (torch.nn.RNN, {"nonlinearity": "relu"}),
-    "lstm": (torch.nn.LSTM, {}),
-    "gru": (torch.nn.GRU, {}),
-}
 
 configs = st.fixed_dictionaries(
     {
@@ -30,21 +25,6 @@ configs = st.fixed_dictionaries(
         "seed": st.integers(0, 2**31 - 1),
     }
 )
-
-
-def build(kind: str, c: dict) -> torch.nn.RNNBase:
-    cls, extra = KINDS[kind]
-    torch.manual_seed(c["seed"])
-    module = cls(
-        c["input_size"],
-        c["hidden_size"],
-        num_layers=c["num_layers"],
-        bias=c["bias"],
-        batch_first=c["batch_first"],
-        bidirectional=c["bidirectional"],
-        **extra,
-    )
-    return module.double().eval()
 
 
 def inputs(kind: str, c: dict):
@@ -86,18 +66,18 @@ def max_diff(ours, theirs) -> float:
     return max(float(np.max(np.abs(a - b))) for a, b in zip(ours, theirs, strict=True))
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(TORCH_MODULES))
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(c=configs)
 def test_run_matches_torch(kind, c):
-    module = build(kind, c)
+    module = build_module(kind, c).eval()
     x, state = inputs(kind, c)
     with torch.no_grad():
         expected = module(torch.from_numpy(x), torch_state(state))
     assert max_diff(run(module, x, state), expected) <= TOL
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(TORCH_MODULES))
 def test_state_may_be_given_as_tensors(kind):
     c = dict(
         input_size=3,
@@ -111,14 +91,14 @@ def test_state_may_be_given_as_tensors(kind):
         bias=True,
         seed=7,
     )
-    module = build(kind, c)
+    module = build_module(kind, c).eval()
     x, state = inputs(kind, c)
     with torch.no_grad():
         expected = module(torch.from_numpy(x), torch_state(state))
     assert max_diff(run(module, torch.from_numpy(x), torch_state(state)), expected) <= TOL
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", list(TORCH_MODULES))
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_unbatched_input(kind, bidirectional):
     c = dict(
@@ -133,7 +113,7 @@ def test_unbatched_input(kind, bidirectional):
         bias=True,
         seed=3,
     )
-    module = build(kind, c)
+    module = build_module(kind, c).eval()
     x, state = inputs(kind, c)
     x = x[0]
     if isinstance(state, tuple):

@@ -75,12 +75,17 @@ def one_step():
     return LessonSession(load_lesson("lstm-backprop-one-step"))
 
 
-def test_one_step_right_answers_match_autograd(one_step, autograd):
-    for step_id, typed in ONE_STEP.items():
-        result = one_step.check(step_id, typed)
+def assert_right_and_autograds(session, answers: dict[str, str], autograd: dict) -> None:
+    """Each typed answer is accepted, and its reference is what autograd computes."""
+    for step_id, typed in answers.items():
+        result = session.check(step_id, typed)
         assert result.correct, (step_id, result.feedback)
         if step_id in autograd:
             np.testing.assert_allclose(result.expected, autograd[step_id], atol=1e-15)
+
+
+def test_one_step_right_answers_match_autograd(one_step, autograd):
+    assert_right_and_autograds(one_step, ONE_STEP, autograd)
     assert one_step.check("why_negative", one_step.reveal("why_negative")[0]).correct
 
 
@@ -133,11 +138,7 @@ def through_time():
 
 
 def test_through_time_right_answers_match_autograd(through_time, autograd):
-    for step_id, typed in THROUGH_TIME.items():
-        result = through_time.check(step_id, typed)
-        assert result.correct, (step_id, result.feedback)
-        if step_id in autograd:
-            np.testing.assert_allclose(result.expected, autograd[step_id], atol=1e-15)
+    assert_right_and_autograds(through_time, THROUGH_TIME, autograd)
     assert through_time.check("which_path", through_time.reveal("which_path")[0]).correct
     # the cell-state path carries most of dc1, as the lesson claims
     d = through_time.derived

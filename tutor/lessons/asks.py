@@ -12,7 +12,9 @@ from tutor.lessons.schema import RunStep
 
 def pending_asks(step: Any, answers: Mapping[str, str]) -> list[Any]:
     """The `ask` entries of a run step that the answers do not fill yet."""
-    return [ask for ask in getattr(step, "ask", []) if not str(answers.get(ask.key, "")).strip()]
+    if not isinstance(step, RunStep):
+        return []  # only run steps ask before they start
+    return [ask for ask in step.ask if not str(answers.get(ask.key, "")).strip()]
 
 
 def asked_values(step: RunStep, answers: Mapping[str, str]) -> dict[str, Any]:

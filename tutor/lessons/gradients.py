@@ -126,7 +126,7 @@ def backprop(run: Any, mistake: str | None = None) -> Gradients:
         elif mistake != ONE_STEP_ONLY:
             total += g.params
         dh_next = g.dh_prev
-        dc_next = getattr(g, "dc_prev", None)
+        dc_next = getattr(g, "dc_prev", None)  # only an LSTM step's gradients have a cell state
         dh[t] = dh_next
         if kind == "lstm":
             dc[t] = dc_next

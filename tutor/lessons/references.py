@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.givens import GivenError, given_value
-from tutor.lessons.schema import FormulaStep, Lesson, NumericStep
+from tutor.lessons.schema import Derived, FormulaStep, Lesson, NumericStep, RunStep
 from tutor.lessons.unroll import CellRun, QuantityError, split_quantity, unroll
 
 ValueStep = NumericStep | FormulaStep
@@ -79,7 +79,7 @@ class LessonReferences:
                 break
             if step.id in self.values:
                 names[step.id] = self.values[step.id]
-            for name in getattr(step, "results", {}):
+            for name in step.results if isinstance(step, RunStep) else ():
                 if name in self.results:
                     names[name] = self.results[name]
         return names
@@ -104,10 +104,9 @@ class LessonReferences:
     def names_for(self, step: Any) -> dict[str, np.ndarray]:
         """What a learner's expression for `step` may use (a formula step may restrict it)."""
         names = self.names_before(step.id)
-        allowed = getattr(step, "names", None)
-        if allowed is None:
+        if not isinstance(step, FormulaStep) or step.names is None:
             return names
-        return {n: names[n] for n in allowed if n in names}
+        return {n: names[n] for n in step.names if n in names}
 
     # --- building ------------------------------------------------------------------------
 
@@ -131,14 +130,14 @@ class LessonReferences:
             return unroll(self.lesson.model, self.givens)
         except (QuantityError, ValueError) as exc:
             self.model_failed = True
-            where = getattr(exc, "where", ())
+            # a QuantityError says where in `model:`; the cells' own ValueError does not
+            where = exc.where if isinstance(exc, QuantityError) else ()
             self._fail(StepReferenceError(("model", *where), f"model: {exc}"))
             return None
 
     def _derived(self) -> dict[str, np.ndarray]:
         """The lesson's `derived:` values, in order (a formula may use the ones before it)."""
         from tutor.lessons import formula
-        from tutor.lessons.schema import Derived
 
         out: dict[str, np.ndarray] = {}
         for name, spec in self.lesson.derived.items():
@@ -151,7 +150,7 @@ class LessonReferences:
                     names = {**self.givens, **out}
                     out[name] = np.asarray(formula.evaluate(spec.reference, names), np.float64)
             except formula.FormulaError as exc:
-                self._fail(StepReferenceError(loc, f'derived "{name}": {_formula_message(exc)}'))
+                self._fail(StepReferenceError(loc, f'derived "{name}": {exc.with_column()}'))
             except StepReferenceError as exc:
                 self._fail(exc)
         return out
@@ -169,9 +168,9 @@ class LessonReferences:
                 by_formula = np.asarray(formula.evaluate(step.reference, names), dtype=np.float64)
             except formula.FormulaError as exc:
                 raise StepReferenceError(
-                    (*loc, "reference"), f"reference of step {step.id}: {_formula_message(exc)}"
+                    (*loc, "reference"), f"reference of step {step.id}: {exc.with_column()}"
                 ) from None
-            if value is not None and not _agree(value, by_formula):
+            if value is not None and not agree(value, by_formula):
                 raise StepReferenceError(
                     (*loc, "reference"),
                     f"reference of step {step.id} gives {by_formula.tolist()}, but quantity "
@@ -180,7 +179,9 @@ class LessonReferences:
             value = by_formula if value is None else value
         return value
 
-    def _quantity(self, loc: tuple[str | int, ...], step: Any, label: str | None = None) -> Any:
+    def _quantity(
+        self, loc: tuple[str | int, ...], step: ValueStep | Derived, label: str | None = None
+    ) -> Any:
         what = label or f"step {step.id}"
         if self.run is None:
             if self.model_failed:  # already reported once, at the model block
@@ -190,10 +191,9 @@ class LessonReferences:
                 f'{what} asks for quantity "{step.quantity}", '
                 "but the lesson has no `model:` block to compute it",
             )
+        t = None if isinstance(step, Derived) else step.t  # a derived value names its time step
         try:
-            name, t = split_quantity(
-                step.quantity, getattr(step, "t", None), self.lesson.model.cell
-            )
+            name, t = split_quantity(step.quantity, t, self.lesson.model.cell)
             value = self.run.quantity(name, t)
         except QuantityError as exc:
             raise StepReferenceError((*loc, "quantity"), f"{what}: {exc}") from None
@@ -202,13 +202,8 @@ class LessonReferences:
         return value
 
 
-def _agree(a: np.ndarray, b: np.ndarray) -> bool:
+def agree(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same numbers, to rounding: two ways of computing one reference must agree."""
     return a.size == b.size and bool(
         np.allclose(a.reshape(-1), b.reshape(-1), rtol=1e-9, atol=1e-12)
     )
-
-
-def _formula_message(exc: Exception) -> str:
-    col = getattr(exc, "col", None)
-    message = getattr(exc, "message", None) or str(exc)
-    return f"{message} (column {col + 1})" if isinstance(col, int) else message

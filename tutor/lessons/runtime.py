@@ -2,13 +2,14 @@
 
 The app and `lstm-tutor lessons check` both go through `LessonSession`; it holds the exact
 reference values for the learner's seed and never imports torch (run steps only hand their
-job spec to the caller).
+job spec to the caller). Judging lives beside it: `value_answers` (numeric and formula
+steps), `choice_answers` (choice steps and run steps' predictions), `outcomes` (what the
+learner is told).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -16,60 +17,23 @@ import numpy as np
 from tutor.lessons import display
 
 # Run steps' `ask:` answers live in tutor.lessons.asks; re-exported for the screens and tests.
-from tutor.lessons.asks import asked_values, pending_asks  # noqa: E402,F401
-from tutor.lessons.checking import shape_mismatch
-from tutor.lessons.choices import letter as choice_letter
-from tutor.lessons.choices import order as choice_order
-from tutor.lessons.choices import position_of as choice_position
-from tutor.lessons.diagnosis import Candidate, cell_candidates
-from tutor.lessons.judging import (
-    StepCase,
-    Verdict,
-    has_decimals,
-    judge_expression,
-    judge_number,
-    number_for_formula,
+from tutor.lessons.asks import asked_values, pending_asks  # noqa: F401
+from tutor.lessons.choice_answers import (
+    check_choice,
+    check_prediction,
+    choice_index,  # noqa: F401 - re-exported for the lesson screen
+    shown_choices,
 )
-from tutor.lessons.precision import Precision, typed_numbers
+from tutor.lessons.diagnosis import Candidate
+from tutor.lessons.judging import StepCase
+from tutor.lessons.outcomes import CheckResult, Preview, not_answerable, unevaluable
 from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.references import LessonReferences
-from tutor.lessons.schema import (
-    ChoiceStep,
-    FormulaStep,
-    Lesson,
-    NumericStep,
-    RunStep,
-)
+from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, RunStep
 from tutor.lessons.suggest import did_you_mean
-from tutor.lessons.worlds import consistent_worlds, usable
+from tutor.lessons.value_answers import ValueAnswers
 
-MAX_ANSWER_CHARS = 2000
-
-
-@dataclass(frozen=True)
-class Preview:
-    """The live value of what the learner has typed so far, or why it has none."""
-
-    value: np.ndarray | None
-    error: str | None = None
-    col: int | None = None  # 0-based column of the error in the typed text
-    text: str = ""  # the value formatted for display ("" when there is none)
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What the learner is told after submitting an answer."""
-
-    correct: bool
-    value: Any  # what the answer evaluates to (array, or the chosen letter); None if it cannot
-    expected: Any  # the exact reference (array, or the right letter); None for explanations
-    feedback: str  # Markdown: verdict, exact value after success, or what to look at
-    diagnosis: str | None  # the specific mistake recognised, if any
-    tolerance_text: str  # "±1% (or ±0.0001 near zero)"; "" for choices
-    error: str | None = None  # the answer could not be evaluated (syntax, unknown name, ...)
-    col: int | None = None  # 0-based column of `error` in the answer
-    explanation: str | None = None  # the step's explanation, shown after success
-    mistake: str | None = None  # key of the recognised mistake: "authored", "wrong_slice", ...
+__all__ = ["CheckResult", "LessonSession", "Preview", "choice_index", "pending_asks"]
 
 
 class LessonSession:
@@ -85,15 +49,13 @@ class LessonSession:
         that `lessons validate` rejects).
         """
         self.lesson = lesson
-        self._cases: dict[str, StepCase] = {}
-        self._world_cache: dict[str, list] = {}
-        self._lesson_worlds: dict[frozenset[str], list[LessonReferences]] = {}
         self._judged: dict[str, dict[str, np.ndarray]] = {}  # run step id -> its results
         if references is not None:
             self.seed, self.refs = references.seed, references
-            return
-        self.seed = 0 if seed is None else int(seed)
-        self.refs = LessonReferences(lesson, self.seed)
+        else:
+            self.seed = 0 if seed is None else int(seed)
+            self.refs = LessonReferences(lesson, self.seed)
+        self._values = ValueAnswers(lesson, self.seed, self.refs, self.render)
 
     @property
     def steps(self) -> list[Any]:
@@ -116,38 +78,19 @@ class LessonSession:
         values = resolve(step, runs)
         results = {**self.refs.results, **values}
         self.refs = LessonReferences(self.lesson, self.seed, results=results)
-        self._cases.clear()  # references, candidates and worlds change with the results
-        self._world_cache.clear()
-        self._lesson_worlds.clear()
+        # references, candidates and worlds change with the results
+        self._values = ValueAnswers(self.lesson, self.seed, self.refs, self.render)
         self._judged[step_id] = values
         return values
 
     def check_prediction(self, step_id: str, text: str) -> CheckResult:
         """Judge the learner's prediction for a run step against its recorded results."""
-        from tutor.lessons.results import judge
-
         step = self.step(step_id)
-        if not isinstance(step, RunStep) or step.predict is None:
-            return _unevaluable(None, "", f'step "{step_id}" asks for no prediction', None)
-        index = choice_index(step.predict, text)
-        letters = [chr(ord("a") + i) for i in range(len(step.predict.choices))]
-        if index is None:
-            message = f'"{text.strip()}" is not one of the choices ({", ".join(letters)})'
-            return _unevaluable(None, "", message, None)
-        if step_id not in self._judged:
-            return _unevaluable(None, "", "run the step first: the run decides", None)
-        names = self.refs.names_before(step_id) | self._judged[step_id]
-        best, values = judge(step, names)
-        shown = ", ".join(
-            f"{c.text}: {display.short(np.asarray(v))}"
-            for c, v in zip(step.predict.choices, values, strict=True)
-        )
-        right = step.predict.choices[best].text
-        if index == best:
-            feedback = f"Your prediction was right: {right}. ({shown})"
-        else:
-            feedback = f"The run says otherwise: {right}. ({shown})"
-        return CheckResult(index == best, letters[index], letters[best], feedback, None, "")
+        if not isinstance(step, RunStep):
+            return unevaluable(None, "", f'step "{step_id}" asks for no prediction', None)
+        ran = step_id in self._judged
+        names = self.refs.names_before(step_id) | self._judged[step_id] if ran else None
+        return check_prediction(step, text, names)
 
     def pending_on(self, step_id: str) -> str | None:
         """The run step whose results this step still waits for (None when it can be checked)."""
@@ -250,165 +193,26 @@ class LessonSession:
         step = self.step(step_id)
         if not isinstance(step, NumericStep | FormulaStep):
             return Preview(None)
-        if not text.strip():
-            return Preview(None)
-        from tutor.lessons import formula
-
-        try:
-            value = np.asarray(formula.evaluate(text, self.refs.names_for(step)), dtype=float)
-        except formula.FormulaError as exc:
-            return Preview(None, _message(exc), _col(exc))
-        return Preview(value, None, None, display.short(value))
-
-    # Which method judges each step kind; a new kind of step adds its entry here.
-    CHECKS = {"numeric": "_check_value", "formula": "_check_value", "choice": "_check_choice"}
+        return self._values.preview(step, text)
 
     def check(self, step_id: str, text: str) -> CheckResult:
         """Judge an answer; never raises for a bad answer (see CheckResult.error)."""
         step = self.step(step_id)
-        method = self.CHECKS.get(step.kind)
-        if method is None:  # explanation and run steps: nothing to answer
-            return _not_answerable(step)
-        return getattr(self, method)(step, text)
-
-    def _check_value(self, step: NumericStep | FormulaStep, text: str) -> CheckResult:
-        from tutor.lessons import formula
-
-        if step.id in self.refs.pending:
-            run = self.refs.pending[step.id]
-            message = f'this step uses the results of run step "{run}": run it first'
-            return _unevaluable(None, "", message, None)
-        expected = self.refs.values[step.id]
-        case = self.case(step)
-        rule = case.rule_text()
-        if not text.strip():
-            return _unevaluable(expected, rule, "type an answer first", None)
-        if len(text) > MAX_ANSWER_CHARS:
-            return _unevaluable(expected, rule, "that answer is too long", None)
-        names = self.refs.names_for(step)
-        try:
-            parsed = formula.parse(text)
-            value = np.asarray(formula.evaluate(parsed, names), dtype=float)
-        except formula.FormulaError as exc:
-            return _unevaluable(expected, rule, _message(exc), _col(exc))
-        mismatch = shape_mismatch(value, expected)
-        if mismatch:
-            return CheckResult(False, value, expected, f"Not quite: {mismatch}.", None, rule)
-        verdict = self._verdict(step, case, parsed, value)
-        if verdict.correct:
-            later = "; later steps use it" if step.id != self.steps[-1].id else ""
-            return CheckResult(
-                True,
-                value,
-                expected,
-                f"Correct! The exact value is {display.exact(expected)}{later}.",
-                None,
-                rule,
-                explanation=self.explanation(step.id),
-            )
-        if verdict.mistake in ("too_few_figures", "ambiguous", "number_not_formula"):
-            feedback = verdict.feedback  # not a wrong value: no "not quite"
-        else:
-            feedback = f"Not quite: your answer is {display.short(value)}. " + (
-                verdict.feedback or "Look at the hints, or check each part of your expression."
-            )
-        return CheckResult(
-            False, value, expected, feedback, verdict.diagnosis, rule, mistake=verdict.mistake
-        )
-
-    def _verdict(self, step: Any, case: StepCase, parsed: Any, value: np.ndarray) -> Verdict:
-        """Expression or number: dispatch on what the learner typed."""
-        src = parsed.src.replace("\r", " ").replace("\n", " ").strip()
-        if not parsed.names:
-            if case.is_formula:
-                return number_for_formula(step, case, value)
-            return judge_number(case, value, typed_numbers(parsed.tree, src))
-        worlds = self._answer_worlds(step, parsed)
-        as_expression = judge_expression(replace(case, worlds=worlds), value)
-        if as_expression.correct or case.is_formula or not has_decimals(parsed):
-            return as_expression
-        # Names mixed with typed-in numbers (`0.5125 * tanh(c2)`): a calculation, judged by value.
-        return judge_number(case, value, None)
-
-    def _answer_worlds(self, step: Any, parsed: Any) -> list:
-        from tutor.lessons import formula
-
-        out = []
-        for names, ref, wrongs in self._worlds_of(step):
-            try:
-                got = np.asarray(formula.evaluate(parsed, names), dtype=float)
-            except formula.FormulaError:
-                got = None
-            out.append((got, ref, wrongs))
-        return out
+        if isinstance(step, NumericStep | FormulaStep):
+            return self._values.check(step, text)
+        if isinstance(step, ChoiceStep):
+            return check_choice(step, self.choices(step_id), text, self.render)
+        return not_answerable(step)  # explanation and run steps: nothing to answer
 
     def case(self, step: NumericStep | FormulaStep) -> StepCase:
         """How this step judges answers: the reference, the candidates, the precision."""
-        if step.id not in self._cases:
-            legacy = step.legacy_tolerance
-            spec = step.precision_spec
-            self._cases[step.id] = StepCase(
-                expected=self.refs.values[step.id],
-                candidates=self.candidates(step),
-                precision=None if legacy else Precision(spec.figures, spec.decimals),
-                tolerance=(step.tolerance.rtol, step.tolerance.atol),
-                integer=step.integer,
-                is_formula=isinstance(step, FormulaStep),
-            )
-        return self._cases[step.id]
-
-    def _worlds_of(self, step: Any) -> list:
-        """Per consistent world: the names the answer may use, the reference, the candidates."""
-        if step.id not in self._world_cache:
-            key = frozenset(step.fixed)
-            if key not in self._lesson_worlds:
-                self._lesson_worlds[key] = consistent_worlds(self.lesson, self.seed, self.refs, key)
-            out = []
-            for refs in usable(self._lesson_worlds[key], self.refs, step.id):
-                names = refs.names_for(step)
-                wrongs = [c.value for c in self._candidates_in(step, refs, names)]
-                out.append((names, refs.values[step.id], wrongs))
-            self._world_cache[step.id] = out
-        return self._world_cache[step.id]
-
-    def _candidates_in(self, step: Any, refs: LessonReferences, names: dict) -> list[Any]:
-        """The step's candidates recomputed in a world, aligned with `candidates(step)`."""
-        from tutor.lessons import formula
-
-        out: list[Any] = []
-        for mistake in step.mistakes:
-            try:
-                formula.evaluate(mistake.expression, self.refs.names_for(step))
-            except formula.FormulaError:
-                continue  # left out of candidates() too
-            try:
-                wrong = np.asarray(formula.evaluate(mistake.expression, names), dtype=float)
-            except formula.FormulaError:
-                wrong = None
-            out.append(Candidate("authored", wrong, ""))
-        if step.id in refs.quantities and refs.run is not None:
-            name, t = refs.quantities[step.id]
-            out += cell_candidates(refs.run, name, t)
-        return out
+        return self._values.case(step)
 
     def candidates(
         self, step: NumericStep | FormulaStep, names: dict | None = None
     ) -> list[Candidate]:
         """Authored mistakes first, then the classic ones generated for cell quantities."""
-        from tutor.lessons import formula
-
-        names = self.refs.names_for(step) if names is None else names
-        out = []
-        for mistake in step.mistakes:
-            try:
-                wrong = np.asarray(formula.evaluate(mistake.expression, names), dtype=float)
-            except formula.FormulaError:
-                continue  # validation reports it; a learner must still get a verdict
-            out.append(Candidate("authored", wrong, self.render(step.id, mistake.feedback)))
-        if step.id in self.refs.quantities and self.refs.run is not None:
-            name, t = self.refs.quantities[step.id]
-            out += cell_candidates(self.refs.run, name, t)
-        return out
+        return self._values.candidates(step, names)
 
     # --- choices and reveal ---------------------------------------------------------------
 
@@ -417,8 +221,7 @@ class LessonSession:
         step = self.step(step_id)
         if not isinstance(step, ChoiceStep):
             return []
-        shown = choice_order(step.choices, self.seed, f"{self.lesson.id}/{step.id}")
-        return [(choice_letter(k), step.choices[i]) for k, i in enumerate(shown)]
+        return shown_choices(step, self.seed, self.lesson.id)
 
     def reveal(self, step_id: str) -> str:
         """The answer to show a learner who gave up: the right option, the formula or value."""
@@ -429,79 +232,3 @@ class LessonSession:
             return " ".join(str(step.reference).split())
         expected = self.expected(step_id)
         return "?" if expected is None else display.exact(expected)
-
-    def _check_choice(self, step: ChoiceStep, text: str) -> CheckResult:
-        shown = self.choices(step.id)
-        letters = [ltr for ltr, _ in shown]
-        right = next(ltr for ltr, c in shown if c.correct)
-        index = choice_position([c.text for _, c in shown], text)
-        if index is None:
-            options = ", ".join(letters)
-            return CheckResult(
-                False,
-                None,
-                right,
-                f"Answer with one of {options}, the option's number, or its text.",
-                None,
-                "",
-                error=f'"{text.strip()}" is not one of the choices ({options})',
-            )
-        chosen = shown[index][1]
-        if chosen.correct:
-            feedback = "Correct!" + (
-                f" {self.render(step.id, chosen.feedback)}" if chosen.feedback else ""
-            )
-            return CheckResult(
-                True,
-                letters[index],
-                right,
-                feedback,
-                None,
-                "",
-                explanation=self.explanation(step.id),
-            )
-        why = self.render(step.id, chosen.feedback) if chosen.feedback else None
-        return CheckResult(
-            False,
-            letters[index],
-            right,
-            "Not quite." + (f" {why}" if why else ""),
-            why,
-            "",
-            mistake="authored" if why else None,
-        )
-
-
-def choice_index(step: ChoiceStep, text: str) -> int | None:
-    """The authored option an answer names, in the authored (unshuffled) order."""
-    return choice_position([c.text for c in step.choices], text)
-
-
-def _not_answerable(step: Any) -> CheckResult:
-    what = "only text to read" if step.kind == "explanation" else "a job to run, not an answer"
-    return CheckResult(
-        False,
-        None,
-        None,
-        f"Step {step.id} is {what}.",
-        None,
-        "",
-        error=f'step "{step.id}" is {_article(step.kind)} {step.kind} step: {what}',
-    )
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
-def _unevaluable(expected: np.ndarray, tol_text: str, message: str, col: int | None) -> CheckResult:
-    return CheckResult(False, None, expected, message, None, tol_text, error=message, col=col)
-
-
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or str(exc)
-
-
-def _col(exc: Exception) -> int | None:
-    col = getattr(exc, "col", None)
-    return col if isinstance(col, int) else None

@@ -221,6 +221,7 @@ def _unroll_with_engine(run: CellRun, h0: np.ndarray, c0: np.ndarray) -> None:
     for trace in result.traces[0][0]:
         run.traces.append(trace)
         run.h.append(np.asarray(trace.h, dtype=np.float64))
+        # only an LSTM's trace has a cell state: the others carry the last one along unchanged
         run.c.append(np.asarray(getattr(trace, "c", run.c[-1]), dtype=np.float64))
 
 

@@ -45,9 +45,8 @@ def usable(worlds: list[LessonReferences], base: LessonReferences, step_id: str)
 def _loss_targets(lesson: Lesson) -> set[str]:
     """A loss's target is the problem's label, not an input: a learner may use its value (with
     target 1 only the first term of the cross-entropy is left), so it is never moved."""
-    loss = getattr(lesson.model, "loss", None) if lesson.model is not None else None
-    target = getattr(loss, "target", None)
-    return {target} if isinstance(target, str) else set()
+    loss = lesson.model.loss if lesson.model is not None else None
+    return {loss.target} if loss is not None else set()
 
 
 def _zero_initial_state(lesson: Lesson, base: LessonReferences) -> set[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -30,6 +30,9 @@ from engine.vocabulary import (
 )
 from tutor.messages import EpochProgress
 from tutor.training import TrainingRun, start_training
+
+if TYPE_CHECKING:  # engine.forecast loads torch: the app imports it when a forecast runs
+    from engine.forecast import ForecastResult
 
 DATASET_OPTIONS = [(DATASET_TITLES[name], name) for name in DATASETS]
 MODEL_OPTIONS = [(kind.upper(), kind) for kind in MODEL_KINDS]
@@ -115,7 +118,7 @@ class ForecastScreen(Screen[None]):
         super().__init__()
         self.epochs = epochs
         self.config = dict(config or {})
-        self.result: Any = None
+        self.result: ForecastResult | None = None
         self.target_index = 0
         self.plotted: tuple[str, int] | None = None  # (target, points) on the plot
         self.plotted_kinds: list[str] = []  # actual, predicted, forecast
@@ -196,7 +199,7 @@ class ForecastScreen(Screen[None]):
         self.action_run()
 
     @staticmethod
-    def _forecast(config: dict[str, Any], on_event, should_stop) -> Any:
+    def _forecast(config: dict[str, Any], on_event, should_stop) -> ForecastResult:
         from engine.forecast import run_forecast  # heavy: the app starts without torch
 
         return run_forecast(config, on_event=on_event, should_stop=should_stop)
@@ -219,25 +222,24 @@ class ForecastScreen(Screen[None]):
         elif event.state == WorkerState.SUCCESS:
             self.show_result(event.worker.result)
 
-    def show_result(self, result: Any) -> None:
+    def show_result(self, result: ForecastResult) -> None:
         self.result = result
-        columns, rows = metric_rows(dict(getattr(result, "metrics", {}) or {}))
+        columns, rows = metric_rows(result.metrics)
         table = self.query_one("#fc-metrics", DataTable)
         table.clear(columns=True)
         table.add_columns("metric", *columns)
         table.add_rows(rows)
-        targets = list(getattr(result, "targets", []) or [])
+        targets = result.targets
         self.target_index = 0
         self.plot_target(targets[0] if targets else "")
-        for warning in list(getattr(result, "warnings", []) or []):
-            self.notify(str(warning), title="Forecast", severity="warning")
+        for warning in result.warnings:
+            self.notify(warning, title="Forecast", severity="warning")
         more = " · ctrl+n: next target" if len(targets) > 1 else ""
-        forecast = getattr(result, "forecast", None)
-        days = "" if forecast is None else f"; green: the {len(forecast)} steps after the data"
+        days = f"; green: the {len(result.forecast)} steps after the data"
         self.query_one("#fc-status", Label).update(f"done{days}{more}")
 
     def action_next_target(self) -> None:
-        targets = list(getattr(self.result, "targets", []) or [])
+        targets = self.result.targets if self.result is not None else []
         if len(targets) > 1:
             self.target_index = (self.target_index + 1) % len(targets)
             self.plot_target(targets[self.target_index])
@@ -249,13 +251,13 @@ class ForecastScreen(Screen[None]):
         plt = plot_widget.plt
         plt.clear_data()
         plt.clear_figure()
-        holdout = getattr(self.result, "holdout", None)
+        holdout = self.result.holdout if self.result is not None else None
         if holdout is not None and len(holdout):
             holdout = holdout.tail(PLOT_POINTS)
             self.plotted = (target, len(holdout))
             dates, series = holdout_series(holdout, target)
-            forecast = getattr(self.result, "forecast", None)
-            if forecast is not None and target in forecast and "date" in forecast:
+            forecast = self.result.forecast
+            if target in forecast and "date" in forecast:
                 series["forecast"] = forecast[target].astype(float).tolist()
                 future_dates = [str(d)[:10] for d in forecast["date"]]
             else:
@@ -278,7 +280,7 @@ class ForecastScreen(Screen[None]):
     # --- export --------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        if self.result is None or getattr(self.result, "forecast", None) is None:
+        if self.result is None:
             self.notify("Run the forecast first (ctrl+s).", severity="warning")
             return
         text = self.query_one("#fc-path", Input).value.strip()

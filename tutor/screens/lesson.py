@@ -6,7 +6,6 @@ diagnoses, exact values); this screen only shows it and remembers the learner's 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,39 +18,27 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
 
 from tutor import learner
+from tutor.lessons.schema import FormulaStep, NumericStep, RunStep
 from tutor.messages import JobFinished, LessonCompleted
+from tutor.screens.lesson_text import (
+    DONE_RUN_PLACEHOLDER,
+    check_feedback,
+    options_markdown,
+    placeholder,
+    prediction_markdown,
+    reveal_markdown,
+    run_summary_markdown,
+)
+from tutor.screens.run_step_inputs import RunStepInputs
 from tutor.widgets.answer_box import AnswerBox
+from tutor.widgets.answer_preview import AnswerPreview
 from tutor.widgets.cell_diagram import CellDiagram
 from tutor.widgets.givens_table import GivensTable
+from tutor.widgets.inside_views import inside_views
 from tutor.widgets.training_panel import TrainingPanel
 
 REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
 ANSWERED = ("numeric", "formula", "choice")
-DONE_RUN_PLACEHOLDER = "enter: next step · ctrl+s trains again"
-
-
-def _asked_from(answer: str) -> dict[str, str]:
-    """A run step's saved answer: the JSON of the values it asked for, or nothing."""
-    try:
-        values = json.loads(answer) if answer.startswith("{") else {}
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
-
-
-def wrong_feedback(result: Any) -> str:
-    """The runtime's diagnosis first when it recognised the mistake; its full verdict otherwise."""
-    from tutor.lessons import display
-
-    if result.diagnosis:
-        text = f"**✗ Not quite.** {result.diagnosis}"
-        if result.value is not None and not isinstance(result.value, str):
-            text += f"  \n*Your answer: {display.short(result.value)}.*"
-        return text
-    text = f"**✗** {result.feedback}"
-    if result.tolerance_text and result.tolerance_text not in result.feedback:
-        text += f"  \n*Accepted: {result.tolerance_text}.*"
-    return text
 
 
 @dataclass
@@ -90,13 +77,7 @@ class LessonScreen(Screen[None]):
         self.states = {step.id: StepState() for step in self.steps}
         done = learner.done_steps(self.lesson.id)
         saved = learner.answers(self.lesson.id)
-        # what run steps asked for (a data file's path), shared by the lesson's run steps and
-        # kept with a finished run step's answer, so the learner types it once
-        self.asked: dict[str, str] = {}
-        self.predictions: dict[str, str] = {}  # run step id -> the letter predicted before it ran
-        for step in self.steps:
-            if step.kind == "run":
-                self.asked |= _asked_from(saved.get(step.id, ""))
+        self.inputs = RunStepInputs.from_saved(self.steps, saved)  # asked before training
         for step in self.steps:
             state = self.states[step.id]
             state.done = step.id in done
@@ -125,7 +106,7 @@ class LessonScreen(Screen[None]):
                     yield TrainingPanel(id="run-panel")
                     yield Markdown("", id="feedback")
                 yield AnswerBox(id="answer", placeholder="type a formula or numbers")
-                yield Static("", id="preview")
+                yield AnswerPreview("", id="preview")
             with VerticalScroll(id="lesson-side"):
                 model = self.lesson.model
                 yield Static("values · ctrl+↑/↓ scroll", id="values-title")
@@ -166,35 +147,22 @@ class LessonScreen(Screen[None]):
         prompt = self._safe(lambda: self.session.prompt(step.id), step.prompt)
         if step.kind == "choice":  # in this learner's order, from the runtime
             shown = self._safe(lambda: self.session.choices(step.id), [])
-            prompt += "\n\n" + "\n".join(f"- **{ltr})** {c.text}" for ltr, c in shown)
-        predict = getattr(step, "predict", None)
+            prompt += "\n\n" + options_markdown(shown)
+        predict = step.predict if isinstance(step, RunStep) else None
         if predict is not None:
-            letters = "abcdefghij"
-            guess = self.predictions.get(step.id)
-            prompt += f"\n\n**Predict first:** {predict.prompt}\n\n" + "\n".join(
-                f"- **{letters[i]})** {choice.text}" for i, choice in enumerate(predict.choices)
-            )
-            if guess:
-                prompt += f"\n\n*Your prediction: {guess})*"
+            prompt += "\n\n" + prediction_markdown(predict, self.inputs.predictions.get(step.id))
         self.query_one("#prompt", Markdown).update(prompt)
         self._show_hints()
         self.query_one("#feedback", Markdown).update(state.feedback)
-        self.query_one("#preview", Static).update("")
+        self.query_one("#preview", AnswerPreview).update("")
         answer = self.query_one("#answer", AnswerBox)
-        answer.placeholder = {
-            "numeric": "formula or number; enter checks",
-            "formula": "formula; enter checks, alt+enter new line",
-            "choice": "a letter (a, b, ...); enter checks",
-            "explanation": "enter: go on",
-            "run": "enter: train (ctrl+x stops)",
-        }.get(step.kind, "")
-        if step.kind == "run" and state.done:
-            answer.placeholder = DONE_RUN_PLACEHOLDER
-        pending = self._pending_asks()
-        if pending:
-            answer.placeholder = f"{pending[0].prompt}, then enter"
-        elif predict is not None and step.id not in self.predictions:
-            answer.placeholder = "type your prediction (a, b, ...), then enter to run"
+        pending = self.inputs.pending(step)
+        answer.placeholder = placeholder(
+            step.kind,
+            done=state.done,
+            pending_prompt=pending[0].prompt if pending else None,
+            awaits_prediction=self.inputs.awaits_prediction(step),
+        )
         with answer.prevent(TextArea.Changed):
             if step.kind in ANSWERED:
                 answer.value = state.answer
@@ -209,7 +177,8 @@ class LessonScreen(Screen[None]):
         if step.kind == "run" and self.run_step != step.id and not panel.running:
             panel.show_models([])  # another step's curves must not pose as this one's
             self.run_step = None
-        self.query_one("#diagram", CellDiagram).quantity = getattr(step, "quantity", None)
+        quantity = step.quantity if isinstance(step, NumericStep | FormulaStep) else None
+        self.query_one("#diagram", CellDiagram).quantity = quantity
         givens = self._safe(lambda: self.session.givens_for(step.id), {})
         table = self.query_one("#givens", GivensTable)
         table.show(givens, [s.id for s in self.steps[: self.index] if s.id in givens])
@@ -245,25 +214,14 @@ class LessonScreen(Screen[None]):
 
     def _preview(self, text: str) -> None:
         """The value of the answer so far, or its error with a caret under the column."""
-        preview = self.query_one("#preview", Static)
+        preview = self.query_one("#preview", AnswerPreview)
         if self.step.kind not in ("numeric", "formula"):
             preview.update("")
             return
         result = self._safe(lambda: self.session.preview(self.step.id, text), None)
-        if result is None or (result.value is None and result.error is None):
-            preview.update("")
-        elif result.error is not None:
-            line = Text()
-            col = result.col
-            box = self.query_one("#answer", AnswerBox)
-            if col is not None and "\n" not in box.text and len(text) < box.content_size.width:
-                line.append(" " * col + "^\n", style="bold red")
-            elif col is not None:
-                line.append(f"column {col + 1}: ", style="bold red")
-            line.append(result.error, style="red")
-            preview.update(line)
-        else:
-            preview.update(Text(f"= {result.text}", style="green"))
+        box = self.query_one("#answer", AnswerBox)
+        fits = "\n" not in box.text and len(text) < box.content_size.width
+        preview.show(result, caret_fits=fits)
 
     @on(AnswerBox.Submitted, "#answer")
     def _submitted(self) -> None:
@@ -278,7 +236,7 @@ class LessonScreen(Screen[None]):
         elif kind == "explanation":
             self._mark_done("")
             self.action_next_step()
-        elif kind == "run" and self.state.done and not self._pending_asks():
+        elif kind == "run" and self.state.done and not self.inputs.pending(self.step):
             self.action_next_step()  # like everywhere else; ctrl+s trains again
         elif kind == "run":
             self._answer_ask_or_run(text)
@@ -291,18 +249,11 @@ class LessonScreen(Screen[None]):
         if result is None:
             return
         state.answer = text
-        if result.error is not None:
-            state.feedback = f"**Cannot check that yet:** {result.error}"
-            if result.col is not None:
-                state.feedback += f" (column {result.col + 1})"
-        elif result.correct:
-            state.feedback = f"**✓** {result.feedback}"
-            if result.explanation:
-                state.feedback += f"\n\n{result.explanation}"
+        state.feedback = check_feedback(result)
+        if result.error is None and result.correct:
             self._mark_done(text)
-        else:
+        elif result.error is None:
             state.tries += 1
-            state.feedback = wrong_feedback(result)
             if state.tries >= REVEAL_AFTER and not state.revealed:
                 state.feedback += "  \n`ctrl+r` reveals the answer."
             error = learner.record(self.lesson.id, step.id, text, False)
@@ -366,53 +317,28 @@ class LessonScreen(Screen[None]):
             return
         state.revealed = True
         answer = self._safe(lambda: self.session.reveal(step.id), "?")
-        reference = getattr(step, "reference", None)
-        if step.kind == "numeric" and reference:  # the formula that gives it, then its value
-            answer = f"{' '.join(str(reference).split())}` = `{answer}"
-        how = ""
         hints = self._safe(lambda: self.session.hints(step.id), [])
-        if step.kind == "numeric" and not reference and hints:
-            how = f"  \n**How:** {hints[-1]}"  # the last hint spells out the formula
-        state.feedback = f"**The answer:** `{answer}`{how}  \nType it in to go on."
+        state.feedback = reveal_markdown(step, answer, hints)
         self.show_step()
         self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 
     # --- run steps -----------------------------------------------------------------------
 
-    def _pending_asks(self) -> list[Any]:
-        from tutor.lessons.runtime import pending_asks
-
-        return pending_asks(self.step, self.asked) if self.step.kind == "run" else []
-
     def _answer_ask_or_run(self, text: str) -> None:
         """Enter on a run step: fill what it asks for, one value at a time, then train."""
-        pending = self._pending_asks()
-        if pending and not text.strip():
-            self.notify(f"{pending[0].prompt} first.", severity="warning")
-            return
-        if pending:
-            self.asked[pending[0].key] = text.strip()
-            if len(pending) > 1:
-                self.show_step()
-                return
-        predict = getattr(self.step, "predict", None)
-        if predict is not None and self.step.id not in self.predictions:
-            from tutor.lessons.runtime import choice_index
-
-            index = choice_index(predict, text)
-            if index is None:
-                self.notify("Type the letter of your prediction first.", severity="warning")
-                return
-            self.predictions[self.step.id] = "abcdefghij"[index]
+        taken = self.inputs.take(self.step, text)
+        if taken.warning:
+            self.notify(taken.warning, severity="warning")
+        if taken.refresh:
             self.show_step()
-        self.start_run()
+        if taken.ready:
+            self.start_run()
 
     def start_run(self) -> None:
         try:
-            spec = self.session.job_spec(self.step.id, self.asked)
+            spec = self.session.job_spec(self.step.id, self.inputs.asked)
         except Exception as exc:  # noqa: BLE001 - e.g. no file at that path: ask again
-            for ask in getattr(self.step, "ask", []):
-                self.asked.pop(ask.key, None)
+            self.inputs.forget(self.step)
             self.state.feedback = f"**Cannot train yet:** {exc}  \nCorrect it and press enter."
             self.show_step()
             return
@@ -424,7 +350,7 @@ class LessonScreen(Screen[None]):
             self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 
     def action_train_again(self) -> None:
-        if self.step.kind == "run" and not self._pending_asks():
+        if self.step.kind == "run" and not self.inputs.pending(self.step):
             self.start_run()
 
     def action_stop_training(self) -> None:
@@ -435,15 +361,11 @@ class LessonScreen(Screen[None]):
         step = self.step
         if step.kind != "run" or self.run_step != step.id:
             return
-        # the summary is plain lines: keep them as lines in Markdown
-        lines = (event.summary or "Training finished.").splitlines()
-        lines += [f"⚠ {warning}" for warning in event.warnings]
-        self.state.feedback = "  \n".join(lines)
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."
         else:
-            asks = {a.key: self.asked[a.key] for a in step.ask if a.key in self.asked}
-            self._mark_done(json.dumps(asks) if asks else "")
+            self.state.feedback = run_summary_markdown(event.summary, event.warnings)
+            self._mark_done(self.inputs.saved_answer(step))
             self._judge_run(step, event.runs)
             self._show_inside(event.runs)
             self.state.feedback += "  \n**enter**: next step · **ctrl+s**: train again"
@@ -457,7 +379,7 @@ class LessonScreen(Screen[None]):
         if not step.results and step.predict is None:
             return
         self._safe(lambda: self.session.record_results(step.id, runs), None)
-        guess = self.predictions.get(step.id)
+        guess = self.inputs.predictions.get(step.id)
         if step.predict is not None and guess:
             verdict = self._safe(lambda: self.session.check_prediction(step.id, guess), None)
             if verdict is not None and verdict.error is None:
@@ -466,16 +388,7 @@ class LessonScreen(Screen[None]):
 
     def _show_inside(self, runs: dict) -> None:
         """After a run: the gradient norms per time step and each model's gate heatmap."""
-        from tutor.widgets.gate_heatmap import GateHeatmap
-        from tutor.widgets.gradient_plot import GradientNormPlot
-
-        feedback = self.query_one("#feedback", Markdown)
-        if any(run.get("grad_norms") for run in runs.values()):
-            plot = GradientNormPlot.from_runs(runs, classes="inside")
-            self.query_one("#prompt-scroll").mount(plot, before=feedback)
-        for name, run in runs.items():
-            if run.get("gates"):
-                heatmap = GateHeatmap(
-                    run["gates"], run.get("tracking"), title=name.upper(), classes="inside"
-                )
-                self.query_one("#prompt-scroll").mount(heatmap, before=feedback)
+        views = inside_views(runs, classes="inside")
+        if views:
+            feedback = self.query_one("#feedback", Markdown)
+            self.query_one("#prompt-scroll").mount_all(views, before=feedback)

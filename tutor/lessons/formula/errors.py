@@ -21,6 +21,10 @@ class FormulaError(ValueError):
         self.col = col
         self.src = src
 
+    def with_column(self) -> str:
+        """The message with the 1-based column it points at, for lines naming file and step."""
+        return self.message if self.col is None else f"{self.message} (column {self.col + 1})"
+
     def caret(self, src: str | None = None) -> str:
         """The source line with a caret under the column, for terminals."""
         text = (self.src if src is None else src) or ""

@@ -205,10 +205,10 @@ def _check_node(node: ast.AST, col: int, names: set[str], functions: set[str]) -
         _check_call(node, col, functions)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise FormulaError(f"unsupported operator: {_op_text(node.op)}{_op_hint(node.op)}", col)
+            raise FormulaError(_refused_operator(node.op), col)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise FormulaError(f"unsupported operator: {_op_text(node.op)}{_op_hint(node.op)}", col)
+            raise FormulaError(_refused_operator(node.op), col)
     elif isinstance(node, ast.Subscript | ast.Slice | ast.List | ast.Tuple):
         pass
     elif isinstance(node, ast.Attribute) and node.attr == "T":
@@ -251,15 +251,25 @@ def _check_call(node: ast.Call, col: int, functions: set[str]) -> None:
     functions.add(name)
 
 
-def _op_hint(op: ast.AST) -> str:
-    """What the learner probably meant, for the operators people carry over from elsewhere."""
-    return {
-        ast.BitXor: " (for powers write **, as in x**2)",
-        ast.FloorDiv: " (to divide write /)",
-        ast.Mod: "",
-        ast.Not: " (write 1 - x for the complement of a gate)",
-        ast.Invert: " (write 1 - x for the complement of a gate)",
-    }.get(type(op), "")
+# Operators the language refuses, as typed, with what the learner probably meant (the ones
+# people carry over from elsewhere).
+_REFUSED_OPERATORS: dict[type, tuple[str, str]] = {
+    ast.FloorDiv: ("//", " (to divide write /)"),
+    ast.Mod: ("%", ""),
+    ast.BitAnd: ("&", ""),
+    ast.BitOr: ("|", ""),
+    ast.BitXor: ("^", " (for powers write **, as in x**2)"),
+    ast.LShift: ("<<", ""),
+    ast.RShift: (">>", ""),
+    ast.Invert: ("~", " (write 1 - x for the complement of a gate)"),
+    ast.Not: ("not", " (write 1 - x for the complement of a gate)"),
+}
+
+
+def _refused_operator(op: ast.AST) -> str:
+    """`unsupported operator: ^ (for powers write **, as in x**2)`."""
+    text, hint = _REFUSED_OPERATORS.get(type(op), (type(op).__name__, ""))
+    return f"unsupported operator: {text}{hint}"
 
 
 def _operator_col(text: str, node: ast.BinOp) -> int:
@@ -268,20 +278,6 @@ def _operator_col(text: str, node: ast.BinOp) -> int:
     while col < len(text) and text[col] in " )":
         col += 1
     return col
-
-
-def _op_text(op: ast.AST) -> str:
-    return {
-        ast.FloorDiv: "//",
-        ast.Mod: "%",
-        ast.BitAnd: "&",
-        ast.BitOr: "|",
-        ast.BitXor: "^",
-        ast.LShift: "<<",
-        ast.RShift: ">>",
-        ast.Invert: "~",
-        ast.Not: "not",
-    }.get(type(op), type(op).__name__)
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:

@@ -1,0 +1,127 @@
+"""One lesson's checks, run for every sampled learner; problems pinned to file:line:col.
+
+The checker owns what every check shares: the lesson, where each problem is reported, the
+references of the learner being checked and the steps whose reference is broken for them.
+It computes the references itself and reports what cannot be computed (and a reference
+named like an engine quantity that disagrees with it); the other checks live beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import yaml
+
+from tutor.lessons import display, formula
+from tutor.lessons.locate import Loc, mark_of
+from tutor.lessons.problems import Problem
+from tutor.lessons.references import LessonReferences, StepReferenceError, agree
+from tutor.lessons.schema import FormulaStep, Lesson, NumericStep
+from tutor.lessons.validation import learners, structure, texts
+from tutor.lessons.validation.findings import SampledFindings
+
+SEED_NOTE = re.compile(r" \(for the learner with seed \d+\)")
+RANDOM_SEEDS = tuple(range(64))  # random lessons must work for every learner we can sample
+
+
+class LessonChecker:
+    """Collects the problems of one schema-valid lesson, each pinned to file:line:col."""
+
+    def __init__(self, lesson: Lesson, root: yaml.Node | None, filename: str, known_ids: set[str]):
+        self.lesson, self.root, self.filename, self.known_ids = lesson, root, filename, known_ids
+        self.found: dict[tuple[int, int, str], Problem] = {}
+        self.findings = SampledFindings()  # what holds for how many sampled learners
+        self.broken: set[str] = set()  # value steps whose reference fails for the current seed
+
+    def add(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> None:
+        line, col = mark_of(self.root, loc, key=key)
+        # The same problem for several learners' seeds is reported once, for the first seed.
+        same = SEED_NOTE.sub("", message)
+        problem = Problem(self.filename, line, col, message, severity)
+        self.found.setdefault((line, col, same), problem)
+
+    def problems(self) -> list[Problem]:
+        structure.check_identity(self)
+        structure.check_choice_bias(self)
+        structure.check_names(self)
+        seeds = RANDOM_SEEDS if _has_random(self.lesson) else (0,)
+        for seed in seeds:
+            self.check_seed(seed)
+        self.findings.report(self.add, len(seeds))
+        return sorted(self.found.values(), key=lambda p: (p.line, p.col))
+
+    def check_seed(self, seed: int) -> None:
+        """Everything that depends on the learner's numbers, for the learner with `seed`."""
+        from tutor.lessons.results import stand_ins
+        from tutor.lessons.runtime import LessonSession
+
+        errors: list[StepReferenceError] = []
+        refs = LessonReferences(self.lesson, seed, errors, results=stand_ins(self.lesson))
+        steps = self.lesson.steps
+        self.broken = {
+            s.id
+            for s in steps
+            if isinstance(s, NumericStep | FormulaStep) and s.id not in refs.values
+        }
+        for err in errors:
+            # A step whose reference uses a broken step's value fails too: report the cause only.
+            step_index = err.loc[1] if err.loc[:1] == ("steps",) and len(err.loc) > 1 else None
+            cascade = isinstance(step_index, int) and self.uses_broken(steps[step_index])
+            if not err.reported and not cascade:
+                self.add(err.loc, err.message)
+        session = LessonSession(self.lesson, references=refs)  # one per learner: worlds shared
+        for index, step in enumerate(steps):
+            if step.id in self.broken:
+                continue  # reported above; steps that do not use its value are still checked
+            texts.check_texts(self, index, step, refs)
+            if isinstance(step, NumericStep | FormulaStep):
+                self.check_same_meaning(index, step, refs)
+                learners.check_value_step(self, index, step, refs, seed, session)
+
+    def uses_broken(self, step: Any) -> bool:
+        for src in (step.reference, *(m.expression for m in step.mistakes)):
+            if not src:
+                continue
+            try:
+                if set(formula.parse(src).names) & (self.broken - {step.id}):
+                    return True
+            except formula.FormulaError:
+                continue
+        return False
+
+    def check_same_meaning(self, index: int, step: Any, refs: LessonReferences) -> None:
+        """A reference-only step named like an engine quantity (h1, n0) must agree with it: a GRU
+        blend with z and 1 - z swapped would otherwise be taught as right."""
+        from tutor.lessons.unroll import QuantityError, split_quantity
+
+        if step.quantity is not None or step.reference is None or refs.run is None:
+            return
+        try:
+            name, t = split_quantity(step.id, None, self.lesson.model.cell)
+            engine_value = np.asarray(refs.run.quantity(name, t), dtype=float)
+        except (QuantityError, ValueError, IndexError):
+            return  # not a quantity's name: nothing to compare with
+        mine = refs.values[step.id]
+        if not agree(mine, engine_value):
+            self.add(
+                ("steps", index, "reference"),
+                f"step {step.id}: the reference gives {display.short(mine)}, but the engine's "
+                f"{step.id} is {display.short(engine_value)}; fix the reference, or add "
+                f"`quantity: {step.id}` so the engine computes it",
+            )
+
+    def try_formula(self, loc: Loc, what: str, src: str, names: dict) -> np.ndarray | None:
+        """The value of an authored formula, or None with the problem reported at `loc`."""
+        try:
+            if set(formula.parse(src).names) & (self.broken - set(names)):
+                return None  # it uses a broken step's value: that step is already reported
+            return np.asarray(formula.evaluate(src, names), dtype=float)
+        except formula.FormulaError as exc:
+            self.add(loc, f"{what}: {exc.with_column()}")
+            return None
+
+
+def _has_random(lesson: Lesson) -> bool:
+    return any(isinstance(v, dict) for v in lesson.givens.values())

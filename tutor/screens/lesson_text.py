@@ -1,0 +1,87 @@
+"""The lesson player's words: prompts with their options, placeholders, verdicts, reveals.
+
+Pure functions of the step and the runtime's results (no widgets), so the player screen only
+decides when to show them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tutor.lessons import display
+from tutor.lessons.choices import letter
+from tutor.lessons.schema import Prediction
+
+DONE_RUN_PLACEHOLDER = "enter: next step · ctrl+s trains again"
+PLACEHOLDERS = {
+    "numeric": "formula or number; enter checks",
+    "formula": "formula; enter checks, alt+enter new line",
+    "choice": "a letter (a, b, ...); enter checks",
+    "explanation": "enter: go on",
+    "run": "enter: train (ctrl+x stops)",
+}
+
+
+def options_markdown(shown: list[tuple[str, Any]]) -> str:
+    """A choice step's options as the learner sees them: `- **b)** text`."""
+    return "\n".join(f"- **{ltr})** {choice.text}" for ltr, choice in shown)
+
+
+def prediction_markdown(predict: Prediction, guess: str | None) -> str:
+    """A run step's question asked before it runs, with the learner's pick once made."""
+    options = [(letter(i), choice) for i, choice in enumerate(predict.choices)]
+    text = f"**Predict first:** {predict.prompt}\n\n{options_markdown(options)}"
+    return text + (f"\n\n*Your prediction: {guess})*" if guess else "")
+
+
+def placeholder(
+    kind: str, *, done: bool, pending_prompt: str | None, awaits_prediction: bool
+) -> str:
+    """What the answer box asks for: an answer, what a run step still needs, or enter."""
+    if pending_prompt:
+        return f"{pending_prompt}, then enter"
+    if awaits_prediction:
+        return "type your prediction (a, b, ...), then enter to run"
+    if kind == "run" and done:
+        return DONE_RUN_PLACEHOLDER
+    return PLACEHOLDERS.get(kind, "")
+
+
+def wrong_feedback(result: Any) -> str:
+    """The runtime's diagnosis first when it recognised the mistake; its full verdict otherwise."""
+    if result.diagnosis:
+        text = f"**✗ Not quite.** {result.diagnosis}"
+        if result.value is not None and not isinstance(result.value, str):
+            text += f"  \n*Your answer: {display.short(result.value)}.*"
+        return text
+    text = f"**✗** {result.feedback}"
+    if result.tolerance_text and result.tolerance_text not in result.feedback:
+        text += f"  \n*Accepted: {result.tolerance_text}.*"
+    return text
+
+
+def check_feedback(result: Any) -> str:
+    """The feedback after a check: why it could not be checked, the verdict, the explanation."""
+    if result.error is not None:
+        at = f" (column {result.col + 1})" if result.col is not None else ""
+        return f"**Cannot check that yet:** {result.error}{at}"
+    if result.correct:
+        more = f"\n\n{result.explanation}" if result.explanation else ""
+        return f"**✓** {result.feedback}{more}"
+    return wrong_feedback(result)
+
+
+def run_summary_markdown(summary: str, warnings: list[str]) -> str:
+    """A finished job's summary (plain lines, kept as lines in Markdown) and its warnings."""
+    lines = (summary or "Training finished.").splitlines()
+    return "  \n".join([*lines, *(f"⚠ {warning}" for warning in warnings)])
+
+
+def reveal_markdown(step: Any, answer: str, hints: list[str]) -> str:
+    """The revealed answer: a numeric step's formula before its value, else the last hint
+    (which spells out the formula) when there is no formula."""
+    reference = step.reference if step.kind == "numeric" else None
+    if reference:
+        answer = f"{' '.join(str(reference).split())}` = `{answer}"
+    how = f"  \n**How:** {hints[-1]}" if step.kind == "numeric" and not reference and hints else ""
+    return f"**The answer:** `{answer}`{how}  \nType it in to go on."
