@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 import time
 from pathlib import Path
 
+from engine.files import file_kind
 from tutor.lessons.progress_json import ProgressFile
 
 ENV_DIR = "LSTM_TUTOR_DATA_DIR"
@@ -145,14 +145,12 @@ def check_folder(folder: Path) -> None:
 def check_regular(path: Path) -> None:
     """Only a regular file is opened: a named pipe or a device would hang or be destroyed."""
     try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return
+        kind = file_kind(path)
     except OSError as exc:
         raise ProgressError(cannot("read", path, exc)) from None
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise ProgressError(f"cannot use progress file {path}: it is {kind}")
+    if kind in ("folder", "special"):
+        what = "a folder" if kind == "folder" else "not a regular file"
+        raise ProgressError(f"cannot use progress file {path}: it is {what}")
 
 
 def clean_temporaries(folder: Path) -> None:
