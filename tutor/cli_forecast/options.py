@@ -130,12 +130,10 @@ def forecast_options(command: Callable) -> Callable:
     return command
 
 
-# the options that steer the command, not the run (the rest are ForecastConfig fields)
-COMMAND_ONLY = ("out", "fmt", "quiet", "backtest", "export_data")
-
-
 def forecast_config(csv: Path | None, fields: dict[str, Any]):
-    """The ForecastConfig the options ask for (fields: the options named as config fields)."""
+    """The ForecastConfig the options ask for. fields: every option but those that steer the
+    command itself (--out, --format, --quiet, --backtest, --export-data: the command's own
+    parameters), each named as the config field it sets."""
     from engine.forecast import ForecastConfig
 
     return ForecastConfig(
