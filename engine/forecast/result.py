@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from engine.vocabulary import BASELINE_TITLES
+
 
 @dataclass
 class ForecastResult:
@@ -21,12 +23,24 @@ class ForecastResult:
     training: dict[str, Any] = field(default_factory=dict)  # reason, epochs_run, seconds...
     targets: list[str] = field(default_factory=list)
     season: int = 1
-    # what the run chose and why: forecast ("model" | "naive" | "seasonal_naive"), inputs,
-    # window, hidden, the holdout's period and rows, refit, notes on automatic settings
+    # what the run chose and why: forecast ("model" or a baseline of BASELINE_TITLES), inputs,
+    # combined_with (a baseline averaged with the network), window, hidden, the holdout's
+    # period and rows, refit, notes on automatic settings
     choice: dict[str, Any] = field(default_factory=dict)
     intervals: list[float] = field(default_factory=list)  # coverage levels (%) in `forecast`
     other_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)  # drift
     model_label: str = ""  # e.g. "lstm (direct)": the network the metrics' "model" row is
+
+    def forecast_by(self) -> str:
+        """What made the forecast, in words the CLI and the app both show."""
+        picked = self.choice.get("forecast", "model")
+        if picked in BASELINE_TITLES:
+            return f"{BASELINE_TITLES[picked]} (fallback)"
+        label = self.model_label or "the network"
+        partner = self.choice.get("combined_with")
+        if partner:
+            return f"{label} averaged with {BASELINE_TITLES[partner]}"
+        return label
 
     def interval_columns(self) -> list[str]:
         """The forecast's lower/upper columns, target by target, level by level."""

@@ -35,6 +35,8 @@ async def test_forecast_plots_holdout_and_compares_baselines(app, tmp_path):
         assert table.row_count >= 2  # mae, rmse, ...
         target_name, points = screen.plotted
         assert target_name == screen.result.targets[0] and points > 0
+        status = str(screen.query_one("#fc-status").render())
+        assert f"forecast by {screen.result.forecast_by()}" in status  # what made the numbers
 
         # export: a good path writes the CSV, a bad one is a notification
         target = tmp_path / "forecast.csv"

@@ -166,3 +166,16 @@ def test_a_forecast_checkpoint_listing_more_members_than_it_holds_is_refused(tmp
     ckpt.save(tmp_path / "lie.ckpt", models, meta)
     with pytest.raises(ForecastError, match="ensemble member"):
         run_forecast(ForecastConfig(data=df, date="date", load=tmp_path / "lie.ckpt"))
+
+
+def test_what_made_the_forecast_is_said_in_one_way_for_the_cli_and_the_app():
+    from engine.forecast.result import ForecastResult
+
+    def said(**choice) -> str:
+        r = ForecastResult({}, pd.DataFrame(), pd.DataFrame(), [], {}, model_label="gru (direct)")
+        r.choice = choice
+        return r.forecast_by()
+
+    assert said(forecast="model") == "gru (direct)"
+    assert said(forecast="model", combined_with="naive") == "gru (direct) averaged with naive"
+    assert said(forecast="seasonal_drift") == "seasonal naive with drift (fallback)"

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 
 from engine.metric_format import format_metric, format_named_metric
-from engine.vocabulary import BASELINE_TITLES
 
 COLUMN_TITLES = {"seasonal_drift": "snaive+drift"}  # the holdout table's columns fit 80 wide
 
@@ -109,15 +108,9 @@ def _choice_lines(result) -> list[str]:
     c = result.choice
     if not c:
         return []
-    if c["forecast"] in BASELINE_TITLES:
-        what = f"{BASELINE_TITLES[c['forecast']]} (fallback)"
-    elif c.get("combined_with"):
-        what = (
-            f"{result.model_label or 'the network'} averaged with "
-            f"{BASELINE_TITLES[c['combined_with']]} (the average did better on the holdout)"
-        )
-    else:
-        what = result.model_label or "the network"
+    what = result.forecast_by()
+    if c.get("combined_with") and c["forecast"] == "model":
+        what += " (the average did better on the holdout)"
     parts = [f"Forecast by: {what}"]
     if c.get("inputs"):
         tried = c.get("inputs_tried", [])

@@ -236,7 +236,9 @@ class ForecastScreen(Screen[None]):
             self.notify(warning, title="Forecast", severity="warning")
         more = " · ctrl+n: next target" if len(targets) > 1 else ""
         days = f"; green: the {len(result.forecast)} steps after the data"
-        self.query_one("#fc-status", Label).update(f"done{days}{more}")
+        self.query_one("#fc-status", Label).update(
+            f"done: forecast by {result.forecast_by()}{days}{more}"
+        )
 
     def action_next_target(self) -> None:
         targets = self.result.targets if self.result is not None else []
