@@ -30,7 +30,7 @@ from engine.models import Forecaster, ModelConfig, build_model
 FORMAT = "lstm-tutor-checkpoint"  # the file format; callers may keep their own "format" key
 FORMAT_VERSION = 1
 _MAX_HEADER = 100 * 1024 * 1024
-MAX_MEMBERS = 8  # an ensemble's networks in one file (a forecast averages at most 4)
+MAX_MEMBERS = 16  # an ensemble's networks in one file (3 input modes x at most 5 seeds)
 
 
 class CheckpointError(ValueError):

@@ -165,7 +165,7 @@ class ForecastMeta(_Strict):
     model_config_: dict = Field(alias="model_config")
     # how each saved network reads its windows (older checkpoints: one network, global)
     inputs: Literal[INPUT_MODES] = "global"  # type: ignore[valid-type]
-    members: list[Literal[INPUT_MODES]] | None = Field(None, min_length=1, max_length=8)  # type: ignore[valid-type]  # noqa: E501
+    members: list[Literal[INPUT_MODES]] | None = Field(None, min_length=1, max_length=16)  # type: ignore[valid-type]  # noqa: E501
     combined_with: Literal[_BASELINES] | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")

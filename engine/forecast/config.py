@@ -59,6 +59,9 @@ class ForecastConfig:
     grad_clip: float | None = 1.0
     val_fraction: float = 0.1
     seed: int = 0
+    # networks per input mode, from seeds seed, seed+1, ..., averaged; None: 2 when the series
+    # gives fewer than 2,000 training windows (cheap to train, and seed noise is largest), else 1
+    seeds: int | None = None
     device: str = DEFAULT_DEVICE
     test_size: int | None = None  # last rows held out; default max(2*horizon, 10% of rows)
     test_start: str | None = None  # or: hold out from this date on
@@ -108,7 +111,7 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:
             p.append(f"{k} must be a positive integer, not {v!r}")
     for k in ("window", "hidden", "epochs", "batch_size", "test_size", "patience", "season",
-              "threads"):  # fmt: skip
+              "threads", "seeds"):  # fmt: skip
         v = d.get(k)
         if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
             p.append(f"{k} must be a positive integer, not {v!r}")
@@ -160,6 +163,7 @@ UPPER = {
     "season": limits.MAX_SEASON,
     "threads": limits.MAX_THREADS,
     "patience": limits.MAX_EPOCHS,
+    "seeds": limits.MAX_SEEDS,
 }
 
 

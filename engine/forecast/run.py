@@ -44,6 +44,7 @@ from engine.forecast.scoring import (
     score,
 )
 from engine.forecast.strategies import predict, train, train_horizon
+from engine.limits import MAX_SEED
 from engine.scaling import Scaler
 from engine.windows import origins_between
 
@@ -81,6 +82,7 @@ class _Network:
     model: Any
     fit: Any  # FitResult, None when loaded
     holdout: np.ndarray  # (M, h, T) in data units
+    seed: int = 0
 
 
 def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -> ForecastResult:
@@ -162,18 +164,23 @@ def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -
             )
         train_o = origins_between(0, prep.n_train, config.window, train_horizon(config), N)
         for mode in modes if not short else []:
-            if should_stop is not None and should_stop() and networks:
-                break
             tr = framed(mode, train_o, train_horizon(config))
-            net, fr = train(config, tr.win, T, prep.spec.size, on_event, should_stop)
-            networks.append(_Network(mode, net, fr, holdout_of(mode, net)))
+            for k in range(config.seeds or 1):
+                seed = (config.seed + k) % (MAX_SEED + 1)  # the seed's range wraps
+                if should_stop is not None and should_stop() and networks:
+                    break
+                cfg = dataclasses.replace(config, seed=seed)
+                net, fr = train(cfg, tr.win, T, prep.spec.size, on_event, should_stop)
+                networks.append(_Network(mode, net, fr, holdout_of(mode, net), seed))
     base = baselines(prep, hold, h)
     # candidates: each network, and (with several) their average, a small ensemble
-    candidates: dict[str, list[_Network]] = {n.mode: [n] for n in networks}
-    if len(networks) > 1:
+    candidates: dict[str, list[_Network]] = {}
+    for n in networks:
+        candidates.setdefault(n.mode, []).append(n)
+    if len(candidates) > 1:
         candidates["ensemble"] = list(networks)
     if meta is not None:  # a checkpoint's networks forecast together, as they were saved
-        candidates = {"ensemble" if len(networks) > 1 else networks[0].mode: list(networks)}
+        candidates = {"ensemble" if len(candidates) > 1 else networks[0].mode: list(networks)}
     trial = {k: np.mean([n.holdout for n in ms], axis=0) for k, ms in candidates.items()}
     combine = config.fallback  # --no-fallback: the network's own forecast, not averaged either
     if meta is not None:
@@ -254,7 +261,8 @@ def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -
         for n in members:
             epochs = max(1, int(n.fit.best_epoch or n.fit.epochs_run or 1))
             net, fr2 = train(
-                config, framed(n.mode, all_o, train_horizon(config)).win, T, prep.spec.size,
+                dataclasses.replace(config, seed=n.seed),
+                framed(n.mode, all_o, train_horizon(config)).win, T, prep.spec.size,
                 on_event, should_stop, epochs=epochs, validate=False,
             )  # fmt: skip
             if fr2.reason == "cancelled":
@@ -311,7 +319,8 @@ def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -
         "forecast": chosen,
         "inputs": chosen_net.network,  # level | seasonal | global | ensemble (their average)
         "combined_with": chosen_net.combined_with,  # a baseline averaged with the network
-        "inputs_tried": [n.mode for n in networks],
+        "inputs_tried": list(dict.fromkeys(n.mode for n in networks)),
+        "seeds": config.seeds,  # networks per input mode (None: loaded, or too short for any)
         "refit": bool(refit),
         "window": config.window,
         "horizon": h,

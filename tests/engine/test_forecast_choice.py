@@ -11,7 +11,7 @@ from engine.baselines import seasonal_drift, seasonal_naive
 from engine.forecast import ForecastConfig, ForecastError, run_forecast
 from engine.forecast.choice import choose_network
 
-FAST = dict(hidden=8, epochs=20, batch_size=16, seed=0)
+FAST = dict(hidden=8, epochs=20, batch_size=16, seed=0, seeds=1)
 
 
 def frame(y: np.ndarray, freq: str = "D") -> pd.DataFrame:
@@ -121,6 +121,33 @@ def test_a_saved_forecast_loads_back_to_the_same_numbers(tmp_path, seed, what):
     assert loaded.choice["combined_with"] == saved.choice["combined_with"]
 
 
+def test_two_seeds_train_two_networks_per_input_mode_and_are_saved_together(tmp_path):
+    df, path = ar2_weekly(3), tmp_path / "m.ckpt"
+    cfg = dict(data=df, date="date", targets=["y"], horizon=7, inputs="level", refit=False)
+    fast = {**FAST, "seeds": 2}
+    two = run_forecast(ForecastConfig(**cfg, save=path, **fast))
+    one = run_forecast(ForecastConfig(**cfg, **FAST))
+    from engine import checkpoint as ckpt
+
+    models, meta = ckpt.load_members(path)
+    assert meta["members"] == ["level", "level"] and two.choice["seeds"] == 2
+    w = [m.state_dict()["out.weight"] for m in models]
+    assert not np.allclose(w[0].numpy(), w[1].numpy())  # two seeds, two networks
+    assert not np.allclose(two.forecast["y"], one.forecast["y"])  # the average is not seed 0's
+    loaded = run_forecast(ForecastConfig(data=df, date="date", load=path))
+    np.testing.assert_allclose(loaded.forecast["y"], two.forecast["y"], rtol=1e-6)
+
+
+def test_small_series_get_two_seeds_by_default_and_large_ones_one():
+    from engine.forecast.defaults import resolve
+
+    assert resolve(ForecastConfig(horizon=7), 500, 7)[0].seeds == 2
+    assert resolve(ForecastConfig(horizon=7), 5000, 7)[0].seeds == 1
+    assert resolve(ForecastConfig(horizon=7, seeds=3), 500, 7)[0].seeds == 3
+    with pytest.raises(ForecastError, match="seeds must be at most 5"):
+        run_forecast(ForecastConfig(horizon=7, seeds=6))
+
+
 def test_a_checkpoint_holds_every_member_and_checks_each(tmp_path):
     import torch
 
@@ -147,10 +174,11 @@ def test_a_checkpoint_whose_member_count_is_damaged_is_refused(tmp_path):
     from engine.models import build_model
 
     path = ckpt.save(tmp_path / "e.ckpt", [build_model({"kind": "rnn", "input_size": 1})] * 2)
-    raw = path.read_bytes().replace(b'"members":"2"', b'"members":"9"')
-    (tmp_path / "bad.ckpt").write_bytes(raw)
-    with pytest.raises(ckpt.CheckpointError, match="ensemble members"):
-        ckpt.load_members(tmp_path / "bad.ckpt")
+    for count, problem in ((b"0", "declares '0' ensemble members"), (b"9", r"member 2\) does")):
+        raw = path.read_bytes().replace(b'"members":"2"', b'"members":"' + count + b'"')
+        (tmp_path / "bad.ckpt").write_bytes(raw)
+        with pytest.raises(ckpt.CheckpointError, match=problem):
+            ckpt.load_members(tmp_path / "bad.ckpt")
     one = ckpt.save(tmp_path / "one.ckpt", build_model({"kind": "rnn", "input_size": 1}))
     assert b"members" not in one.read_bytes()[:2000]  # one model: the file is as before
 

@@ -77,6 +77,9 @@ OPTIONS = (
     _option("--patience", type=click.IntRange(min=0), default=10,
             help="Early stopping after N epochs without validation improvement (0: off)."),
     _option("--seed", type=int, default=0, help="Seed of weights and shuffling."),
+    _option("--seeds", type=COUNT,
+            help="Networks per input mode, seeded --seed, --seed+1, ..., averaged (default: 2 "
+            "when the series gives fewer than 2,000 training windows, else 1)."),
     # --- what is forecast, and how it is judged
     _option("--fallback/--no-fallback", default=True,
             help="When a baseline beats the network on the holdout, forecast with that "
