@@ -14,15 +14,16 @@ TORCH_MODULES = {
 
 def build_module(kind: str, c: dict, **extra) -> torch.nn.RNNBase:
     """A float64 torch module of `kind` with seeded weights, sized by a config drawn by the
-    tests (input_size, hidden_size, num_layers, bias, batch_first, bidirectional, seed)."""
+    tests (input_size, hidden_size, num_layers, bidirectional, seed; bias and batch_first
+    when the test varies them, else torch's defaults)."""
     cls, options = TORCH_MODULES[kind]
     torch.manual_seed(c["seed"])
     module = cls(
         c["input_size"],
         c["hidden_size"],
         num_layers=c["num_layers"],
-        bias=c["bias"],
-        batch_first=c["batch_first"],
+        bias=c.get("bias", True),
+        batch_first=c.get("batch_first", False),
         bidirectional=c["bidirectional"],
         **options,
         **extra,

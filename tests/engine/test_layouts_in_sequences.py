@@ -9,6 +9,7 @@ from engine.convert import stack_from_torch, stack_to_torch
 from engine.layouts import GRU_GATES, LSTM_GATES
 from engine.reference import run
 from engine.sequence import unroll
+from tests.engine.conftest import build_module
 
 TOL = 1e-12
 
@@ -31,16 +32,8 @@ configs = st.fixed_dictionaries(
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(c=configs)
 def test_unrolling_in_a_permuted_layout_equals_torch(c):
-    cls = torch.nn.LSTM if c["kind"] == "lstm" else torch.nn.GRU
     layout = c["lstm_order"] if c["kind"] == "lstm" else c["gru_order"]
-    torch.manual_seed(c["seed"])
-    module = cls(
-        c["input_size"],
-        c["hidden_size"],
-        num_layers=c["num_layers"],
-        bidirectional=c["bidirectional"],
-    )
-    module = module.double().eval()
+    module = build_module(c["kind"], c).eval()
     rng = np.random.default_rng(c["seed"])
     rows = c["num_layers"] * (2 if c["bidirectional"] else 1)
     x = rng.standard_normal((c["length"], c["batch"], c["input_size"]))
