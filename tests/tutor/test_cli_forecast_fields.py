@@ -115,3 +115,39 @@ def test_a_file_that_is_no_checkpoint_is_named_by_field_and_by_flag(tmp_path):
     )
     assert r.exit_code == 1, r.output
     assert "save one with --save" in r.stderr and "`" not in r.stderr
+
+
+def test_a_checkpoint_asked_for_another_target_is_named_by_field_and_by_flag(tmp_path):
+    from engine.forecast import ForecastConfig, ForecastError, run_forecast
+
+    data = write(tmp_path, daily(60))
+    saved = tmp_path / "m.ckpt"
+    tiny = dict(hidden=4, epochs=1, window=7, horizon=3, inputs="global", refit=False)
+    run_forecast(ForecastConfig(data=data, targets=["y"], save=saved, **tiny))
+    with pytest.raises(ForecastError) as err:
+        run_forecast(ForecastConfig(data=data, targets=["x"], load=saved))
+    assert "`targets` x" in str(err.value) and "--" not in str(err.value)
+
+    r = CliRunner().invoke(
+        cli, ["forecast", str(data), "--load", str(saved), "--target", "x", "--quiet"]
+    )
+    assert r.exit_code == 1, r.output
+    assert "--target x" in r.stderr and "drop --target" in r.stderr and "`" not in r.stderr
+
+
+def test_every_run_option_sets_a_config_field_that_flags_names_back():
+    import inspect
+
+    import click
+
+    from engine.forecast import ForecastConfig
+    from tutor.cli_forecast import flags, forecast
+
+    signature = inspect.signature(forecast.callback).parameters.values()
+    own = {p.name for p in signature if p.kind is not inspect.Parameter.VAR_KEYWORD}
+    run_options = [p for p in forecast.params if p.name not in own]
+    assert len(run_options) > 20
+    fields = ForecastConfig.__dataclass_fields__
+    for option in run_options:
+        assert isinstance(option, click.Option) and option.name in fields
+        assert flags(f"`{option.name}`") in option.opts, option.name
