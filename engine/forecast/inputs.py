@@ -101,13 +101,16 @@ def frame_windows(
     return Framed(win, base, scale)
 
 
-def available_modes(window: int, season: int, strategy: str) -> list[str]:
-    """The window-normalized modes "auto" chooses among for this geometry and strategy."""
+def available_modes(window: int, season: int, strategy: str, stationary: bool = True) -> list[str]:
+    """The modes "auto" chooses among for this geometry and strategy; `stationary`: whether
+    the training rows' level stays put (engine.stationarity), which global inputs need."""
     modes = ["level"]
     # seasonal needs a whole season in the window, and a one-step model rolled forward would
     # feed its corrections back as levels
     if season > 1 and window >= season and strategy != "recursive":
         modes.append("seasonal")
-    # the old global scaling still wins on long stationary series (an AR(2), transit to 2019)
-    modes.append("global")
+    # the old global scaling still wins on stationary series (an AR(2), sunspots), but on a
+    # wandering level it learns a pull back to the training mean that is not there
+    if stationary:
+        modes.append("global")
     return modes

@@ -2,12 +2,14 @@
 
 Training path, on defaults:
 1. settings that fit the series (defaults.resolve): window, holdout, model size, epochs;
-2. one network per input mode (`inputs`: "auto" tries level and, for seasonal data, seasonal
-   normalization), each trained on the rows before the holdout and early-stopped on the last
+2. one network per input mode (`inputs`: "auto" tries level, seasonal for seasonal data, and
+   global when the training rows' level is stationary by KPSS), two seeds each for small
+   series (`seeds`), each trained on the rows before the holdout and early-stopped on the last
    tenth of its training windows;
-3. the holdout scores every network beside naive and seasonal naive; the best network is "the
-   model"; when a baseline beats it, a warning says so and (`fallback`, on by default) the
-   forecast is that baseline's;
+3. the holdout scores every candidate (each mode's networks, and all of them averaged) beside
+   the baselines; the best is "the model", averaged with the best baseline when that does
+   better (choice.py); when a baseline beats it, a warning says so and (`fallback`, on by
+   default) the forecast is that baseline's;
 4. the chosen network is trained again on all rows (`refit`) for the epochs the first fit found
    best, so the newest data is not thrown away, and forecasts the steps after the data;
 5. intervals (`intervals`, e.g. [80]) come from the chosen method's holdout errors.
@@ -46,6 +48,7 @@ from engine.forecast.scoring import (
 from engine.forecast.strategies import predict, train, train_horizon
 from engine.limits import MAX_SEED
 from engine.scaling import Scaler
+from engine.stationarity import level_is_stationary
 from engine.windows import origins_between
 
 
@@ -149,8 +152,9 @@ def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -
             networks.append(_Network(mode, model, None, holdout_of(mode, model)))
         training = {"reason": "loaded", "checkpoint": str(config.load)}
     else:
+        stationary = level_is_stationary(prep.y_raw[: prep.n_train])
         modes = (
-            available_modes(config.window, prep.season, config.strategy)
+            available_modes(config.window, prep.season, config.strategy, stationary)
             if config.inputs == "auto"
             else [config.inputs]
         )
