@@ -138,3 +138,19 @@ def test_right_options_always_first_and_longest_warn_without_failing(tmp_path):
 def test_the_shipped_lessons_are_valid_for_every_sampled_learner():
     found = [p for p in validate_paths(sorted(LESSONS.glob("*.yaml"))) if p.severity == "error"]
     assert not found, [str(p) for p in found]
+
+
+def test_a_precision_finding_names_the_first_sampled_learner_it_held_for():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from tutor.lessons.validation.findings import SampledFindings
+
+    findings, said = SampledFindings(), []
+    case = SimpleNamespace(precision=None)
+    for seed in (3, 7, 9):
+        findings.note_precision(("f.yaml", 4), "z", "bias left out", case,
+                                np.array(1.2345), np.array(1.2349), seed, False)  # fmt: skip
+    findings.report(lambda loc, msg: said.append(msg), n_seeds=16)
+    assert len(said) == 1 and "for 3 of 16 sampled learners (first: seed 3)" in said[0]

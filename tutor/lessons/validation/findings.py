@@ -23,7 +23,7 @@ class PrecisionNote:
     needed: str | None  # the precision that separates the values for every learner; None: none
     accepted: bool  # the mistake was accepted as right (not just ambiguous) for some learner
     learners: int
-    seed: int  # the last learner it held for (the message says "first": kept as it was)
+    seed: int  # the first sampled learner it held for (the report names that one)
 
 
 @dataclass
@@ -58,7 +58,6 @@ class SampledFindings:
             old.needed = _max_need(old.needed, needed)
             old.accepted = old.accepted or accepted
             old.learners += 1
-            old.seed = seed
 
     def report(self, add: Callable[[Loc, str], None], n_seeds: int) -> None:
         """One problem per finding, saying for how many of `n_seeds` learners it holds."""
