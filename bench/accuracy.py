@@ -30,7 +30,6 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,158 +38,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# ../shared/data relative to the checkout (a git worktree may sit one level deeper)
-CHICAGO = next(
-    (
-        p / "shared" / "data" / "cta_ridership_daily.csv"
-        for p in ROOT.parents
-        if (p / "shared" / "data" / "cta_ridership_daily.csv").exists()
-    ),
-    ROOT / ".." / "shared" / "data" / "cta_ridership_daily.csv",
-)
-HORIZON = {"W": 13, "M": 12, "Q": 8, "Y": 10, "D": 14}
-SEASON = {"W": 52, "M": 12, "Q": 4, "Y": 1, "D": 7}
-PANDAS_FREQ = {"W": "W-SUN", "M": "MS", "Q": "QS", "Y": "YS", "D": "D"}
+from panel import HORIZON, SEASON, Series, chicago, classic, generated  # noqa: E402
+
 METHODS = ("naive", "seasonal_naive", "AutoETS", "AutoARIMA", "lstm-tutor")
 LEVEL = 80
-
-
-@dataclass
-class Series:
-    name: str
-    freq: str  # W M Q Y D
-    y: np.ndarray
-    start: str = "2000-01-01"
-    dates: pd.DatetimeIndex | None = None
-
-    def frame(self) -> pd.DataFrame:
-        dates = self.dates
-        if dates is None:
-            dates = pd.date_range(self.start, periods=len(self.y), freq=PANDAS_FREQ[self.freq])
-        return pd.DataFrame({"date": dates, "y": self.y.astype(float)})
-
-
-# --- the panel ----------------------------------------------------------------------------
-
-
-def generated(draw: int = 0) -> list[Series]:
-    """Series built in code, each with its own seed: what a practitioner meets, in miniature.
-    draw > 0 gives other noise for the same shapes: a fresh panel to check that what was chosen
-    on draw 0 was not tuned to it."""
-    out = []
-
-    def rng(k: int) -> np.random.Generator:
-        return np.random.default_rng(1000 + k + 100 * draw)
-
-    t = np.arange(144)
-    season12 = np.sin(2 * np.pi * t / 12)
-    r = rng(1)
-    out.append(Series("trend_monthly", "M", 100 + 0.8 * t + 8 * season12 + r.normal(0, 2, 144)))
-    r = rng(2)
-    out.append(
-        Series("trend_monthly_noisy", "M", 50 + 0.3 * t + 5 * season12 + r.normal(0, 6, 144))
-    )
-    r = rng(3)
-    level = np.where(np.arange(260) < 180, 200.0, 280.0)  # a break two-thirds in
-    out.append(Series("level_shift_weekly", "W", level + r.normal(0, 8, 260)))
-    r = rng(4)
-    growth = 100 * np.exp(0.012 * t)
-    mult = growth * (1 + 0.25 * season12) * np.exp(r.normal(0, 0.03, 144))
-    out.append(Series("mult_seasonal_monthly", "M", mult))
-    r = rng(5)
-    out.append(Series("random_walk_daily", "D", 500 + np.cumsum(r.normal(0, 5, 730))))
-    r = rng(6)
-    t60 = np.arange(72)  # three origins 12 apart: the first sees only 36 months
-    out.append(
-        Series(
-            "short_monthly_36",
-            "M",
-            80 + 0.5 * t60 + 10 * np.sin(2 * np.pi * t60 / 12) + r.normal(0, 2, 72),
-        )
-    )
-    r = rng(7)
-    t312 = np.arange(312)
-    out.append(
-        Series(
-            "weekly_season52",
-            "W",
-            300 + 0.2 * t312 + 40 * np.sin(2 * np.pi * t312 / 52) + r.normal(0, 6, 312),
-        )
-    )
-    r = rng(8)
-    t120 = np.arange(120)
-    out.append(
-        Series(
-            "cycle_quarterly",
-            "Q",
-            1000 + 60 * np.sin(2 * np.pi * t120 / 22) + 0.8 * t120 + r.normal(0, 10, 120),
-        )
-    )
-    r = rng(9)
-    t50 = np.arange(50)
-    out.append(Series("trend_yearly", "Y", 20 + 1.5 * t50 + r.normal(0, 3, 50), start="1970-01-01"))
-    r = rng(10)
-    t1000 = np.arange(1000)
-    dow = np.array([1.0, 1.02, 1.03, 1.01, 0.98, 0.7, 0.55])[t1000 % 7]
-    trend = 1000 + 0.4 * t1000
-    out.append(Series("daily_weekly_trend", "D", trend * dow + r.normal(0, 15, 1000)))
-    r = rng(11)
-    ar = np.zeros(400)
-    for i in range(2, 400):
-        ar[i] = 1.3 * ar[i - 1] - 0.5 * ar[i - 2] + r.normal(0, 1)
-    out.append(Series("ar2_daily", "D", 50 + ar))
-    r = rng(12)
-    t96 = np.arange(96)
-    out.append(
-        Series(
-            "rising_seasonal_quarterly",
-            "Q",
-            200 * np.exp(0.02 * t96) * (1 + 0.1 * np.array([0.0, 1, 0.5, -1.5])[t96 % 4])
-            + r.normal(0, 4, 96),
-        )
-    )
-    return out
-
-
-def classic() -> list[Series]:
-    """Public series bundled with installed packages (nothing is downloaded)."""
-    out = []
-    try:
-        from statsforecast.utils import AirPassengers
-
-        ap = np.asarray(AirPassengers, float)
-        out.append(Series("AirPassengers", "M", ap, start="1949-01-01"))
-    except ImportError:
-        pass
-    try:
-        import statsmodels.api as sm
-    except ImportError:
-        return out
-    d = sm.datasets.co2.load_pandas().data["co2"].interpolate()
-    out.append(Series("co2_weekly", "W", d.to_numpy()[-600:], dates=d.index[-600:]))
-    nile = sm.datasets.nile.load_pandas().data
-    out.append(Series("nile_yearly", "Y", nile["volume"].to_numpy(), start="1871-01-01"))
-    sun = sm.datasets.sunspots.load_pandas().data
-    out.append(Series("sunspots_yearly", "Y", sun["SUNACTIVITY"].to_numpy(), start="1700-01-01"))
-    macro = sm.datasets.macrodata.load_pandas().data
-    out.append(Series("us_realgdp_quarterly", "Q", macro["realgdp"].to_numpy(), start="1959-01-01"))
-    out.append(Series("us_unemp_quarterly", "Q", macro["unemp"].to_numpy(), start="1959-01-01"))
-    nino = sm.datasets.elnino.load_pandas().data.drop(columns="YEAR").to_numpy().ravel()
-    out.append(Series("elnino_monthly", "M", nino, start="1950-01-01"))
-    return out
-
-
-def chicago() -> list[Series]:
-    if not CHICAGO.exists():
-        return []
-    from engine.data import load_series
-
-    s = load_series(CHICAGO, targets=["total_rides"])
-    y = s.frame["total_rides"]
-    return [
-        Series("chicago_to_2019", "D", y.loc[:"2019-12-31"].to_numpy(), dates=y.loc[:"2019"].index),
-        Series("chicago_full", "D", y.to_numpy(), dates=y.index),
-    ]
 
 
 # --- methods ------------------------------------------------------------------------------

@@ -28,44 +28,25 @@ def trend(n: int = 240, slope: float = 1.0, noise: float = 0.5, seed: int = 0) -
 # --- level-robust inputs --------------------------------------------------------------------
 
 
+def trend_with_inputs(inputs: str):
+    """The trend series, its last 40 rows held out, forecast with `inputs`, no fallback."""
+    df = series(trend())
+    cfg = dict(date="date", targets=["y"], horizon=7, window=14, test_size=40, fallback=False)
+    return df, run_forecast(ForecastConfig(data=df, inputs=inputs, **cfg, **FAST))
+
+
 def test_a_level_far_above_the_training_range_is_forecast_within_a_few_steps_of_noise():
     # the holdout (last 40 rows) lies 40..80 above the highest training value; one scaler
     # fitted on the training rows saturated there (issue 9), windows normalized on their own
     # level carry the trend on. Stated error: holdout MAE below 2 (noise sd 0.5, slope 1/step).
-    df = series(trend())
-    r = run_forecast(
-        ForecastConfig(
-            data=df,
-            date="date",
-            targets=["y"],
-            horizon=7,
-            window=14,
-            test_size=40,
-            inputs="level",
-            fallback=False,
-            **FAST,
-        )  # fmt: skip
-    )
+    df, r = trend_with_inputs("level")
     assert r.metrics["model"]["mae"] < 2.0
     assert r.metrics["model"]["mae"] < 0.5 * r.metrics["naive"]["mae"]
     assert r.forecast["y"].iloc[-1] > df["y"].max() + 3  # it keeps climbing past the data
 
 
 def test_global_scaling_the_old_default_cannot_follow_the_same_trend():
-    df = series(trend())
-    r = run_forecast(
-        ForecastConfig(
-            data=df,
-            date="date",
-            targets=["y"],
-            horizon=7,
-            window=14,
-            test_size=40,
-            inputs="global",
-            fallback=False,
-            **FAST,
-        )  # fmt: skip
-    )
+    _, r = trend_with_inputs("global")
     assert r.metrics["model"]["mae"] > 2.0  # the comparison above is not trivially true
 
 
