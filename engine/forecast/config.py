@@ -103,31 +103,31 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
     }
     for k, allowed in choices.items():
         if k in d and d[k] not in allowed:
-            p.append(f"{k} must be one of {', '.join(allowed)}, not {d[k]!r}")
+            p.append(f"`{k}` must be one of {', '.join(allowed)}, not {d[k]!r}")
     if d.get("fill") is not None and d["fill"] not in FILLS:
-        p.append(f"fill must be interpolate or ffill, not {d['fill']!r}")
+        p.append(f"`fill` must be interpolate or ffill, not {d['fill']!r}")
     for k in ("horizon", "layers"):
         v = d.get(k, 1)
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            p.append(f"{k} must be a positive integer, not {v!r}")
+            p.append(f"`{k}` must be a positive integer, not {v!r}")
     for k in ("window", "hidden", "epochs", "batch_size", "test_size", "patience", "season",
               "threads", "seeds"):  # fmt: skip
         v = d.get(k)
         if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
-            p.append(f"{k} must be a positive integer, not {v!r}")
+            p.append(f"`{k}` must be a positive integer, not {v!r}")
     if not 0 <= float(d.get("dropout", 0.0)) < 1:
-        p.append(f"dropout must be in [0, 1), not {d['dropout']!r}")
+        p.append(f"`dropout` must be in [0, 1), not {d['dropout']!r}")
     p += limit_problems(d)
     if d.get("test_size") is not None and d.get("test_start") is not None:
-        p.append("give test_size or test_start, not both")
+        p.append("give `test_size` or `test_start`, not both")
     levels = d.get("intervals") or []
     if isinstance(levels, (int, float, str)):
-        p.append("intervals must be a list of coverage levels in percent, e.g. [80, 95]")
+        p.append("`intervals` must be a list of coverage levels in percent, e.g. [80, 95]")
     elif not all(isinstance(v, (int, float)) and 0 < v < 100 for v in levels):
-        p.append(f"intervals must be coverage levels between 0 and 100 (percent), not {levels!r}")
+        p.append(f"`intervals` must be coverage levels between 0 and 100 (percent), not {levels!r}")
     for k in ("targets", "covariates"):
         if isinstance(d.get(k), str):
-            p.append(f"{k} must be a list of column names")
+            p.append(f"`{k}` must be a list of column names")
     return p
 
 
@@ -138,18 +138,18 @@ def limit_problems(d: dict) -> list[str]:
     for k, top in UPPER.items():
         v = d.get(k)
         if isinstance(v, int) and not isinstance(v, bool) and v > top:
-            p.append(f"{k} must be at most {top:,}, not {v:,}")
+            p.append(f"`{k}` must be at most {top:,}, not {v:,}")
     seed = d.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= limits.MAX_SEED:
-        p.append(f"seed must be a whole number from 0 to {limits.MAX_SEED}, not {seed!r}")
+        p.append(f"`seed` must be a whole number from 0 to {limits.MAX_SEED}, not {seed!r}")
     lr = d.get("lr", 1e-3)
     if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not math.isfinite(lr):
-        p.append(f"lr must be a finite number, not {lr!r}")
+        p.append(f"`lr` must be a finite number, not {lr!r}")
     elif not 0 < lr <= limits.LR_MAX:
-        p.append(f"lr must be positive and at most {limits.LR_MAX:g}, not {lr!r}")
+        p.append(f"`lr` must be positive and at most {limits.LR_MAX:g}, not {lr!r}")
     clip = d.get("grad_clip")
     if clip is not None and (not isinstance(clip, (int, float)) or not math.isfinite(clip)):
-        p.append(f"grad_clip must be a finite number or None, not {clip!r}")
+        p.append(f"`grad_clip` must be a finite number or None, not {clip!r}")
     return p
 
 

@@ -137,8 +137,8 @@ def test_too_few_rows_and_bad_split():
 
 def test_validate_config_names_problems():
     problems = validate_config({"strategy": "magic", "window": 0, "bogus": 1})
-    assert any("strategy must be one of" in p for p in problems)
-    assert any("window must be a positive integer" in p for p in problems)
+    assert any("`strategy` must be one of" in p for p in problems)
+    assert any("`window` must be a positive integer" in p for p in problems)
     assert any("unknown forecast option 'bogus'" in p for p in problems)
     with pytest.raises(ForecastError, match="strategy"):
         run_forecast({"strategy": "magic"})

@@ -144,7 +144,7 @@ def test_small_series_get_two_seeds_by_default_and_large_ones_one():
     assert resolve(ForecastConfig(horizon=7), 500, 7)[0].seeds == 2
     assert resolve(ForecastConfig(horizon=7), 5000, 7)[0].seeds == 1
     assert resolve(ForecastConfig(horizon=7, seeds=3), 500, 7)[0].seeds == 3
-    with pytest.raises(ForecastError, match="seeds must be at most 5"):
+    with pytest.raises(ForecastError, match="`seeds` must be at most 5"):
         run_forecast(ForecastConfig(horizon=7, seeds=6))
 
 

@@ -47,7 +47,7 @@ BOUNDS = [
     ("window-1e12", ["--window", str(10**12)], "window must be at most"),
     ("horizon-1e6", ["--horizon", "1000000"], "horizon must be at most"),
     ("epochs-1e7", ["--epochs", "10000000"], "epochs must be at most"),
-    ("batch-1e10", ["--batch-size", str(10**10)], "batch_size must be at most"),
+    ("batch-1e10", ["--batch-size", str(10**10)], "--batch-size must be at most"),
     ("patience-1e9", ["--patience", str(10**9)], "patience must be at most"),
     ("seed-2-64", ["--seed", str(2**64)], "seed must be a whole number from 0"),
     ("seed-2-32", ["--seed", str(2**32)], "seed must be a whole number from 0"),
