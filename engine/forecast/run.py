@@ -167,12 +167,18 @@ def _run(config, series, models, meta, warnings, on_event, should_stop, ahead) -
                 "recursive"
             )
         train_o = origins_between(0, prep.n_train, config.window, train_horizon(config), N)
+
+        def stopped() -> bool:  # a cancel keeps the networks trained so far
+            return bool(networks) and should_stop is not None and should_stop()
+
         for mode in modes if not short else []:
+            if stopped():
+                break
             tr = framed(mode, train_o, train_horizon(config))
             for k in range(config.seeds or 1):
-                seed = (config.seed + k) % (MAX_SEED + 1)  # the seed's range wraps
-                if should_stop is not None and should_stop() and networks:
+                if stopped():
                     break
+                seed = (config.seed + k) % (MAX_SEED + 1)  # the seed's range wraps
                 cfg = dataclasses.replace(config, seed=seed)
                 net, fr = train(cfg, tr.win, T, prep.spec.size, on_event, should_stop)
                 networks.append(_Network(mode, net, fr, holdout_of(mode, net), seed))

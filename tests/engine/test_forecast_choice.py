@@ -207,3 +207,15 @@ def test_what_made_the_forecast_is_said_in_one_way_for_the_cli_and_the_app():
     assert said(forecast="model") == "gru (direct)"
     assert said(forecast="model", combined_with="naive") == "gru (direct) averaged with naive"
     assert said(forecast="seasonal_drift") == "seasonal naive with drift (fallback)"
+
+
+def test_a_cancel_keeps_the_first_network_and_trains_no_more():
+    r = run_forecast(
+        ForecastConfig(
+            data=ar2_weekly(2), date="date", targets=["y"], horizon=7, **{**FAST, "seeds": 2}
+        ),  # fmt: skip
+        should_stop=lambda: True,
+    )
+    assert r.training["reason"] == "cancelled"
+    assert r.choice["inputs_tried"] == ["level"] and not r.choice["refit"]
+    assert len(r.forecast) == 7 and np.isfinite(r.forecast["y"]).all()
