@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from engine import limits
 from engine.checkpoint_schema import model_config_problems, shape_problems
 from engine.files import file_kind
 from engine.models import Forecaster, ModelConfig, build_model
@@ -30,7 +31,7 @@ from engine.models import Forecaster, ModelConfig, build_model
 FORMAT = "lstm-tutor-checkpoint"  # the file format; callers may keep their own "format" key
 FORMAT_VERSION = 1
 _MAX_HEADER = 100 * 1024 * 1024
-MAX_MEMBERS = 16  # an ensemble's networks in one file (3 input modes x at most 5 seeds)
+MAX_MEMBERS = limits.MAX_MEMBERS  # an ensemble's networks in one file
 
 
 class CheckpointError(ValueError):

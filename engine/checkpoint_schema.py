@@ -23,6 +23,7 @@ from engine.limits import (
     MAX_HORIZON,
     MAX_INPUT,
     MAX_LAYERS,
+    MAX_MEMBERS,
     MAX_SEASON,
     MAX_TARGETS,
     MAX_WINDOW,
@@ -165,7 +166,9 @@ class ForecastMeta(_Strict):
     model_config_: dict = Field(alias="model_config")
     # how each saved network reads its windows (older checkpoints: one network, global)
     inputs: Literal[INPUT_MODES] = "global"  # type: ignore[valid-type]
-    members: list[Literal[INPUT_MODES]] | None = Field(None, min_length=1, max_length=16)  # type: ignore[valid-type]  # noqa: E501
+    members: list[Literal[INPUT_MODES]] | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, max_length=MAX_MEMBERS
+    )
     combined_with: Literal[_BASELINES] | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")

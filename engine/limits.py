@@ -19,5 +19,6 @@ MAX_TARGETS = 1_000
 MAX_SEASON = 100_000
 MAX_THREADS = 1_024
 MAX_SEEDS = 5  # networks per input mode: 3 modes x 5 seeds fit a checkpoint's 16 members
+MAX_MEMBERS = 16  # networks one checkpoint holds (an ensemble's)
 MAX_SEED = 2**32 - 1  # numpy's legacy RandomState and every torch generator accept 0..2**32-1
 LR_MAX = 10.0  # learning rates above this only diverge
