@@ -322,7 +322,8 @@ def _member_count(path: Path, header: dict) -> int:
         count = -1
     if not 1 <= count <= MAX_MEMBERS:
         raise CheckpointError(
-            f"{path} declares {raw!r} ensemble members; a checkpoint holds 1 to {MAX_MEMBERS}"
+            f"{path} declares {str(raw)[:20]!r} ensemble members; a checkpoint holds 1 to "
+            f"{MAX_MEMBERS}"
         )
     return count
 
