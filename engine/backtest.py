@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from engine.baselines import drift, naive, season_length, seasonal_drift, seasonal_naive
+from engine.baselines import every_baseline, season_length
 from engine.data import DataError
 from engine.forecast import ForecastConfig, ForecastError, load_data, run_forecast, validate_config
 from engine.metrics import all_metrics
@@ -85,14 +85,11 @@ def rolling_origin(
         actual = y[n_train : n_train + h][None]
         origin = np.array([n_train])
         m = season if n_train > season else 1
+        # the baselines read only the rows before the origin
         preds = {
             "model": r.forecast[targets].to_numpy(np.float64)[None],
-            "naive": naive(y, origin, h),
-            "seasonal_naive": seasonal_naive(y, origin, h, m),
-            "drift": drift(y[:n_train], origin, h),
+            **every_baseline(y, origin, h, m),
         }
-        if m > 1:
-            preds["seasonal_drift"] = seasonal_drift(y, origin, h, m)
         row: dict = {"cutoff": cutoff}
         for name, p in preds.items():
             scores, _ = all_metrics(actual, p, y[:n_train], m)

@@ -88,3 +88,17 @@ def seasonal_drift(y: np.ndarray, origins: np.ndarray, horizon: int, season: int
     per_season = (last - first) / np.maximum(origins - season, 1)[:, None]
     ahead = (np.arange(horizon) // season + 1)[None, :, None]
     return base + per_season[:, None, :] * ahead
+
+
+def every_baseline(y: np.ndarray, origins: np.ndarray, horizon: int, season: int) -> dict:
+    """Each baseline's forecasts (M, horizon, n_targets) at `origins`, by the names of
+    engine.vocabulary.BASELINE_TITLES; seasonal drift only for a season above 1 (with 1 it is
+    drift by another name)."""
+    out = {
+        "naive": naive(y, origins, horizon),
+        "seasonal_naive": seasonal_naive(y, origins, horizon, season),
+        "drift": drift(y, origins, horizon),
+    }
+    if season > 1:
+        out["seasonal_drift"] = seasonal_drift(y, origins, horizon, season)
+    return out

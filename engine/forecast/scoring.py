@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from engine.baselines import drift, naive, seasonal_drift, seasonal_naive
+from engine.baselines import every_baseline
 from engine.forecast.prepare import Prepared
 from engine.metrics import all_metrics
 from engine.vocabulary import BASELINE_TITLES
@@ -17,16 +17,8 @@ REPORTED = ("naive", "seasonal_naive")  # the baselines of `metrics`; the others
 
 
 def baselines(prep: Prepared, origins: np.ndarray, h: int) -> dict[str, np.ndarray]:
-    """The baselines' forecasts (M, h, T) at the holdout origins (seasonal drift only for
-    seasonal data: with a season of 1 it is drift by another name)."""
-    out = {
-        "naive": naive(prep.y_raw, origins, h),
-        "seasonal_naive": seasonal_naive(prep.y_raw, origins, h, prep.season),
-        "drift": drift(prep.y_raw, origins, h),
-    }
-    if prep.season > 1:
-        out["seasonal_drift"] = seasonal_drift(prep.y_raw, origins, h, prep.season)
-    return out
+    """The baselines' forecasts (M, h, T) at the holdout origins."""
+    return every_baseline(prep.y_raw, origins, h, prep.season)
 
 
 def score(
