@@ -43,7 +43,7 @@ class _ReportingGroup(click.Group):
 
 def describe_error(exc: BaseException) -> str:
     """One message for an exception that reached the command line."""
-    from tutor.lessons.progress import ProgressError
+    from tutor.progress import ProgressError
 
     text = (str(exc).strip() or type(exc).__name__).replace("\r", " ")
     if isinstance(exc, RecursionError):

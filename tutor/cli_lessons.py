@@ -203,7 +203,7 @@ def reset_cmd(lesson: str | None, step_id: str | None, yes: bool) -> None:
 
     Example: lstm-tutor lessons reset lstm-forward-pass --step f0 --yes
     """
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
 
     if step_id and not lesson:
         raise click.UsageError("--step needs a LESSON")
@@ -247,9 +247,9 @@ def _load(lesson: str) -> Any:
 
 
 def _session(lesson: Any, seed: int | None, strict: bool = False) -> Any:
-    from tutor.lessons.progress import ProgressError
     from tutor.lessons.references import StepReferenceError
     from tutor.lessons.runtime import LessonSession
+    from tutor.progress import ProgressError
 
     try:
         return LessonSession(lesson, _learner_seed() if seed is None else seed)
@@ -265,7 +265,7 @@ def _session(lesson: Any, seed: int | None, strict: bool = False) -> Any:
 
 def _learner_seed() -> int:
     """The learner's seed from their progress (their numbers and their order of choices)."""
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
 
     store = ProgressStore()
     if store.problem:  # set aside: a new seed, new numbers; say so instead of changing silently
@@ -292,7 +292,7 @@ def _json(value: Any, display: Any) -> Any:
 
 
 def _store(cls: Any) -> Any:
-    from tutor.lessons.progress import ProgressError
+    from tutor.progress import ProgressError
 
     try:
         store = cls()
@@ -305,7 +305,7 @@ def _store(cls: Any) -> Any:
 
 def _progress_reader() -> Any:
     """lesson id -> number of completed steps (0 when the progress file cannot be read)."""
-    from tutor.lessons.progress import ProgressError, ProgressStore
+    from tutor.progress import ProgressError, ProgressStore
 
     try:
         store = ProgressStore()

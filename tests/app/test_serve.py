@@ -66,7 +66,7 @@ CORNER = {"x": 5, "y": 5}
 
 def position(folder: Path, monkeypatch) -> tuple | None:
     """Where the learner whose data is in `folder` was last (read afresh each time)."""
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
 
     monkeypatch.setenv("LSTM_TUTOR_DATA_DIR", str(folder))
     return ProgressStore().last_position()

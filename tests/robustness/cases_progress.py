@@ -62,26 +62,26 @@ def foreign_sqlite(data: Path) -> None:
     db.close()
 
 
-def meta_set(key: str, value: str):
-    """A store of ours with one meta value written over behind its back."""
+def written_over(statement: str, *params: str):
+    """A store of ours with one value written over behind its back."""
 
     def prepare(data: Path) -> None:
-        from tutor.lessons.progress import ProgressStore
+        from tutor.progress import ProgressStore
 
         ProgressStore(data / "progress.db").close()
         db = sqlite3.connect(data / "progress.db")
-        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        db.execute(statement, params)
         db.commit()
         db.close()
 
     return prepare
 
 
-newer_sqlite = meta_set("version", "99")
+newer_sqlite = written_over("UPDATE meta SET value = '99' WHERE key = 'version'")
 
 
 def truncated_sqlite(data: Path) -> None:
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
 
     store = ProgressStore(data / "progress.db")
     for n in range(200):
@@ -91,7 +91,7 @@ def truncated_sqlite(data: Path) -> None:
     (data / "progress.db").write_bytes(raw[: len(raw) // 3])
 
 
-seed_as_text = meta_set("seed", "lucky")
+seed_as_text = written_over("UPDATE learners SET seed = 'lucky'")
 
 
 SET_ASIDE = ("could not be read", "corrupt-")

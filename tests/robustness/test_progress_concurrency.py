@@ -10,7 +10,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from tutor.lessons.progress import ProgressStore
+from tutor.progress import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120  # a hang fails the test instead of blocking the suite
@@ -32,7 +32,7 @@ RECORDER = """
     import sys, time
     from pathlib import Path
     db, go, name, n = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
     while not go.exists():
         time.sleep(0.001)
     store = ProgressStore(db)
@@ -65,7 +65,7 @@ FIRST_LAUNCH = """
     folder, go = Path(sys.argv[1]), Path(sys.argv[2])
     while not go.exists():
         time.sleep(0.001)
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
     print(ProgressStore(folder / "progress.db").seed, flush=True)
 """
 
@@ -88,7 +88,7 @@ def test_eight_first_launches_at_once_agree_on_one_seed(tmp_path):
 KILLED_WRITER = """
     import sys
     from pathlib import Path
-    from tutor.lessons.progress import ProgressStore
+    from tutor.progress import ProgressStore
     store = ProgressStore(Path(sys.argv[1]))
     i = 0
     while True:

@@ -271,7 +271,7 @@ def test_reveal_names_the_right_option_in_the_learners_order():
 
 
 def test_the_runtime_never_opens_the_progress_store(monkeypatch):
-    import tutor.lessons.progress as progress
+    import tutor.progress as progress
 
     def refuse(*args, **kwargs):
         raise AssertionError("the runtime opened the progress store")

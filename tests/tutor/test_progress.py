@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.lessons.progress import ProgressError, ProgressStore, default_path
+from tutor.progress import ProgressError, ProgressStore, default_path
 
 
 def test_progress_lives_in_the_data_dir_override(isolated_learner_data):
@@ -363,3 +363,79 @@ def test_a_read_only_folder_without_progress_is_an_error_not_a_throwaway_seed(tm
     with read_only(folder):
         with pytest.raises(ProgressError, match="cannot open .*progress.db.*writable folder"):
             ProgressStore(folder / "progress.db")
+
+
+# --- the attempt log, the version-1 file, the read-only open ---------------------------------
+
+V1_SCHEMA = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE lessons (lesson TEXT PRIMARY KEY, current_step TEXT, completed INTEGER NOT "
+    "NULL DEFAULT 0, started_at TEXT, updated_at TEXT, completed_at TEXT)",
+    "CREATE TABLE steps (lesson TEXT NOT NULL, step TEXT NOT NULL, answer TEXT, attempts INTEGER "
+    "NOT NULL DEFAULT 0, solved INTEGER NOT NULL DEFAULT 0, hints_seen INTEGER NOT NULL DEFAULT "
+    "0, last_attempt_at TEXT, solved_at TEXT, PRIMARY KEY (lesson, step))",
+    "INSERT INTO meta VALUES ('format', 'lstm-tutor/progress'), ('version', '1'), "
+    "('seed', '777'), ('last_lesson', 'one')",
+    "INSERT INTO lessons VALUES ('one', 'i0', 0, 't0', 't1', NULL)",
+    "INSERT INTO steps VALUES ('one', 'i0', 'b', 1, 0, 0, 't1', NULL)",
+    "INSERT INTO steps VALUES ('one', 'f0', 'a', 3, 1, 2, 't1', 't1')",
+]
+
+
+def version_one_file(path: Path) -> Path:
+    """A progress database as lstm-tutor wrote it before the classroom (one learner a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for statement in V1_SCHEMA:
+        behind_the_stores_back(path, statement)
+    return path
+
+
+def test_every_attempt_is_logged_with_its_diagnosis_and_the_hints_seen_before_it(tmp_path):
+    store = ProgressStore(tmp_path / "progress.db")
+    store.reveal_hint("one", "f0")
+    store.record("one", "f0", "tanh(z)", correct=False, mistake="wrong_activation")
+    store.record("one", "f0", "sigmoid(z)", correct=True)
+    store.reveal("one", "i0")
+    log = store.history("one")
+    assert [(r[1], r[2], r[3], r[4], r[5]) for r in log] == [
+        ("f0", "tanh(z)", 0, "wrong_activation", 1),
+        ("f0", "sigmoid(z)", 1, None, 1),
+    ]
+    assert store.revealed("one", "i0") and not store.revealed("one", "f0")
+    store.reset_lesson("one")
+    assert store.history() == []
+
+
+def test_a_version_one_file_is_migrated_with_its_seed_order_and_position(tmp_path):
+    path = version_one_file(tmp_path / "progress.db")
+    store = ProgressStore(path)
+    assert store.seed == 777 and store.problem is None
+    assert store.completed_steps("one") == ["f0"]
+    assert store.answers("one") == {"i0": "b", "f0": "a"}  # the order they were first saved
+    assert store.attempts("one", "f0") == 3 and store.hints_seen("one", "f0") == 2
+    assert store.last_position() == ("one", "i0")
+    store.record("one", "i0", "c", correct=True)
+    assert ProgressStore(path).completed_steps("one") == ["i0", "f0"]
+
+
+def test_a_read_only_open_writes_nothing(tmp_path):
+    folder = tmp_path / "data"
+    missing = ProgressStore(folder / "progress.db", read_only=True)
+    assert missing.completed_steps("one") == [] and not folder.exists()
+
+    path = version_one_file(folder / "progress.db")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    reader = ProgressStore(path, read_only=True)
+    assert reader.seed == 777 and reader.completed_steps("one") == ["f0"]  # migrated in memory
+    with pytest.raises(ProgressError, match="read-only"):
+        reader.record("one", "i0", "x", correct=True)
+    reader.close()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_read_only_open_of_a_damaged_file_says_so_and_leaves_it(tmp_path):
+    path = tmp_path / "progress.db"
+    behind_the_stores_back(path, "CREATE TABLE photos (name TEXT)")
+    with pytest.raises(ProgressError, match="not an lstm-tutor progress database"):
+        ProgressStore(path, read_only=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["progress.db"]

@@ -1,8 +1,8 @@
 """The progress format before the SQLite store: one JSON file, read once to migrate it.
 
-Kept apart from tutor.lessons.progress because it has one job: turn an old progress.json into
-the pydantic snapshot the store imports (or a ValueError saying why the file is not usable).
-The same pydantic models are the read-only snapshot `ProgressStore.load()` returns.
+Kept apart from the store because it has one job: turn an old progress.json into the pydantic
+snapshot the store imports (or a ValueError saying why the file is not usable), and copy that
+into the tables. The same pydantic models are the snapshot `ProgressStore.load()` returns.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT = "lstm-tutor/progress"
-VERSION = 1
+from tutor.progress.schema import FORMAT, LOCAL
+
+VERSION = 1  # of the JSON file (the database has its own, in tutor.progress.schema)
 MAX_BYTES = 20_000_000  # a learner's progress is kilobytes; anything near this is not ours
 
 
@@ -80,3 +81,25 @@ def parse(raw: bytes) -> ProgressFile:
     if version > VERSION:
         raise ValueError(f"written by a newer lstm-tutor (format version {version} > {VERSION})")
     return ProgressFile.model_validate(doc)
+
+
+def import_legacy(tx, legacy: ProgressFile, now: str) -> None:
+    """Copy an old JSON progress into the fresh tables, as the LOCAL learner, in the
+    transaction that created them."""
+    tx.execute(
+        "INSERT INTO learners (learner, seed, last_lesson, created_at) VALUES (?, ?, ?, ?)",
+        (LOCAL, legacy.seed, legacy.last_lesson, now),
+    )
+    for lesson_id, lesson in legacy.lessons.items():
+        tx.execute(
+            "INSERT INTO lessons VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (LOCAL, lesson_id, lesson.current_step, int(lesson.completed), lesson.started_at,
+             lesson.updated_at, lesson.completed_at),
+        )  # fmt: skip
+        for step_id, s in lesson.steps.items():
+            tx.execute(
+                "INSERT INTO steps (learner, lesson, step, answer, attempts, solved, hints_seen, "
+                "last_attempt_at, solved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (LOCAL, lesson_id, step_id, s.answer, s.attempts, int(s.solved), s.hints_seen,
+                 s.last_attempt_at, s.solved_at),
+            )  # fmt: skip

@@ -1,73 +1,133 @@
-"""Opening the progress database and keeping it usable: connect (WAL, busy timeout), fall back
-to read-only, create the tables and draw the seed, import an old progress.json once, set a
-damaged file aside, reopen a file replaced behind our back, and run each change as one
-transaction.
+"""The SQLite backend: connect (WAL, busy timeout), fall back to read-only, create or migrate
+the tables, import an old progress.json once, set a damaged file aside, reopen a file replaced
+behind our back, and run each change as one transaction.
 
-tutor.lessons.progress.ProgressStore builds on this with what the learner's progress is (its
-queries and changes); progress_file holds the facts about files and SQLite both rely on.
+A read-only open (`read_only=True`) writes nothing at all: no folder, no journal mode change, no
+migration, no setting aside. An older file is migrated in memory for the reading, and a file
+that does not exist reads as empty.
+
+tutor.progress.store says what the progress is (its queries and changes); tutor.progress.files
+holds the facts about files and SQLite's errors this module relies on.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
-from tutor.lessons import progress_file as pf
-from tutor.lessons.progress_file import (
-    BUSY_TIMEOUT_S,
-    ENV_DIR,
-    LEGACY_NAME,
-    SCHEMA,
-    SEED_BOUND,
-    TABLES,
-    ProgressError,
-    default_path,
-)
-from tutor.lessons.progress_json import FORMAT, VERSION, ProgressFile, read_legacy
+from tutor.progress import files as pf
+from tutor.progress.errors import ProgressError
+from tutor.progress.files import BUSY_TIMEOUT_S, ENV_DIR, LEGACY_NAME
+from tutor.progress.legacy_json import ProgressFile, import_legacy, read_legacy
+from tutor.progress.schema import FORMAT, SQLITE, TABLES, VERSION, from_v1
 
 
-class ProgressConnection:
-    """The open progress database: how it is opened, recovered, migrated and written
-    (ProgressStore says what `path` may be)."""
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
-    def __init__(self, path: Path | str | None = None) -> None:
-        path = Path(path) if path is not None else default_path()
+
+class Tx:
+    """One open transaction: `execute` returns the rows (none for a change)."""
+
+    def __init__(self, cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: tuple = ()) -> list[tuple]:
+        self._cursor.execute(sql, params)
+        return self._cursor.fetchall() if self._cursor.description else []
+
+
+Prepare = Callable[[Tx], None]  # run in the transaction that opens the store (e.g. a seed)
+
+
+class SQLiteBackend:
+    """A progress database in one file. `path` ending in .json names an old progress file: the
+    database then lives beside it (same name, .db) and the JSON is migrated.
+
+    `prepare` runs inside the transaction that creates or opens the tables, so that what it
+    inserts (a learner's seed) is decided once among simultaneous first launches."""
+
+    dialect = SQLITE
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        prepare: Prepare | None = None,
+    ) -> None:
+        path = Path(path) if path is not None else pf.default_path()
         if path.suffix == ".json":
             self.path, self.legacy_path = path.with_suffix(".db"), path
         else:
             self.path, self.legacy_path = path, path.with_name(LEGACY_NAME)
+        self.where = str(self.path)
         self.problem: str | None = None  # a message for the learner (set aside, read-only)
-        self.read_only = False
+        self.read_only = read_only
+        self.asked_read_only = read_only
         self.migrated: str | None = None  # set when an old progress.json was imported
+        self._prepare = prepare
         self._lock = threading.Lock()  # one connection, possibly used from worker threads
         self._db: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None  # (device, inode) of the open database
-        self._seed: int | None = None
         self._open()
 
     # --- opening -------------------------------------------------------------------------
 
-    def _open(self, keep_seed: int | None = None) -> None:
+    def _open(self) -> None:
+        if self.asked_read_only:
+            self._open_for_reading()
+            return
         folder = self.path.parent
         pf.check_folder(folder)
         pf.check_regular(self.path)
         pf.clean_temporaries(folder)
         try:
             self._connect()
-            migrated = self._initialise(keep_seed)
+            migrated = self._initialise()
         except pf.Damaged as damaged:
             self._close()
             self._set_aside(self.path, damaged.reason)
             self._connect()
-            migrated = self._initialise(keep_seed)
+            migrated = self._initialise()
         if migrated and self.legacy_path.exists():
             self._keep_backup()
+
+    def _open_for_reading(self) -> None:
+        """Read what is there and change nothing: a missing file is an empty store."""
+        pf.check_regular(self.path)
+        if not self.path.exists():
+            self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self._create(self._db)
+            return
+        self._connect_read_only()
+        try:
+            version = self._check_marker()
+        except pf.Damaged as damaged:
+            raise ProgressError(f"cannot read {self.path}: {damaged.reason}") from None
+        if version < VERSION:
+            self._read_a_migrated_copy()
+
+    def _read_a_migrated_copy(self) -> None:
+        """An older layout that must not be changed: migrate a copy in memory, to read it."""
+        assert self._db is not None
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._db.backup(memory)
+        self._db.close()
+        self._db = memory
+        self._migrate(Tx(memory.cursor()))
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        for statement in SQLITE.statements():
+            db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('format', ?), ('version', ?)", (FORMAT, str(VERSION)))
 
     def _connect(self) -> None:
         existed = self.path.exists()
@@ -93,6 +153,10 @@ class ProgressConnection:
                 db.close()
             if existed and pf.is_read_only(exc):
                 self._connect_read_only()
+                self.problem = (
+                    f"Your progress database {self.path} is read-only: your answers will not "
+                    f"be saved. Make it writable, or set {ENV_DIR} to a writable folder."
+                )
                 return
             raise ProgressError(pf.cannot("open", self.path, exc)) from None
         self._db = db
@@ -103,7 +167,10 @@ class ProgressConnection:
         uri = self.path.resolve().as_uri()
         for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: WAL without a -shm
             try:
-                db = sqlite3.connect(uri + query, uri=True, isolation_level=None)
+                db = sqlite3.connect(
+                    uri + query, uri=True, isolation_level=None, check_same_thread=False
+                )
+                db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
                 pf.check_readable(db)
                 break
             except sqlite3.Error as exc:
@@ -112,53 +179,56 @@ class ProgressConnection:
             raise ProgressError(pf.cannot("read", self.path, error)) from None
         self._db, self.read_only = db, True
         self._identity = pf.identity(self.path)
-        self.problem = (
-            f"Your progress database {self.path} is read-only: your answers will not be saved. "
-            f"Make it writable, or set {ENV_DIR} to a writable folder."
-        )
 
-    def _initialise(self, keep_seed: int | None) -> bool:
-        """Create the tables and draw the seed once; check the marker of an existing database.
-
-        The old JSON is read and imported inside the same write transaction as the tables'
-        creation, by whichever process creates them: simultaneous first launches import it
-        exactly once and all see its seed. True when this call imported it."""
+    def _check_marker(self) -> int:
+        """The version of an existing database of ours (0: no tables yet), else Damaged."""
         db = self._db
         assert db is not None
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and not tables >= TABLES:
+        if not tables:
+            return 0
+        if not tables >= TABLES:
             raise pf.Damaged("it is not an lstm-tutor progress database")
-        if tables:
-            marker = dict(
-                db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'version')")
-            )
-            if marker.get("format") != FORMAT:
-                raise pf.Damaged("it is not an lstm-tutor progress database (no format marker)")
-            version = marker.get("version", "")
-            if not version.isdigit() or not 1 <= int(version):
-                raise pf.Damaged(f"unknown format version {version!r}")
-            if int(version) > VERSION:
-                raise pf.Damaged(f"written by a newer lstm-tutor (format version {version})")
+        marker = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'version')"))
+        if marker.get("format") != FORMAT:
+            raise pf.Damaged("it is not an lstm-tutor progress database (no format marker)")
+        version = marker.get("version", "")
+        if not version.isdigit() or not 1 <= int(version):
+            raise pf.Damaged(f"unknown format version {version!r}")
+        if int(version) > VERSION:
+            raise pf.Damaged(f"written by a newer lstm-tutor (format version {version})")
+        return int(version)
+
+    def _initialise(self) -> bool:
+        """Create (or migrate) the tables; True when an old progress.json was imported.
+
+        The marker is checked again inside the write transaction: of simultaneous first
+        launches, one creates the tables, imports the old JSON and migrates, and the others
+        find that done."""
+        if self._check_marker() < VERSION and self.read_only:
+            self._read_a_migrated_copy()
         if self.read_only:
-            self._seed = self._read_seed()
             return False
-        with self._write() as cur:  # not executescript: it would commit halfway
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    cur.execute(statement)
-            fresh = cur.execute("SELECT 1 FROM meta WHERE key = 'format'").fetchone() is None
-            legacy = self._legacy() if fresh else None
-            seed = keep_seed if keep_seed is not None else (
-                legacy.seed if legacy is not None else secrets.randbelow(SEED_BOUND)
-            )  # fmt: skip
-            cur.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
-            cur.execute("INSERT OR IGNORE INTO meta VALUES ('version', ?)", (str(VERSION),))
-            # insert-or-ignore inside the transaction: of many first launches, the first wins
-            cur.execute("INSERT OR IGNORE INTO meta VALUES ('seed', ?)", (str(seed),))
-            if legacy is not None:
-                pf.import_legacy(cur, legacy)
-        self._seed = self._read_seed()
+        with self._write() as tx:
+            version = self._check_marker()
+            legacy = None
+            if version == 0:
+                for statement in SQLITE.statements():  # not executescript: it commits halfway
+                    tx.execute(statement)
+                tx.execute("INSERT INTO meta VALUES ('format', ?), ('version', ?)",
+                           (FORMAT, str(VERSION)))  # fmt: skip
+                legacy = self._legacy()
+                if legacy is not None:
+                    import_legacy(tx, legacy, now())
+            elif version < VERSION:
+                self._migrate(tx)
+            if self._prepare is not None:
+                self._prepare(tx)
         return legacy is not None
+
+    @staticmethod
+    def _migrate(tx: Tx) -> None:
+        from_v1(tx.execute, now())
 
     def _legacy(self) -> ProgressFile | None:
         """The old JSON progress to migrate (None if absent); a damaged one is set aside."""
@@ -222,15 +292,18 @@ class ProgressConnection:
 
     def _conn(self) -> sqlite3.Connection:
         """The open database; reopened when the file was deleted or replaced behind us."""
-        if self._db is None or pf.identity(self.path) != self._identity:
-            # deleted: a reset by hand, but the learner keeps their seed (their numbers)
+        if self._db is None or (
+            not self.asked_read_only and pf.identity(self.path) != self._identity
+        ):
+            # deleted: a reset by hand; `prepare` keeps the learner's seed (their numbers)
             self._close()
-            self._open(keep_seed=self._seed)
+            self.read_only = self.asked_read_only
+            self._open()
         assert self._db is not None
         return self._db
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Cursor]:
+    def _write(self) -> Iterator[Tx]:
         """One IMMEDIATE transaction: the write lock is taken up front, so concurrent
         read-modify-write sequences queue instead of interleaving."""
         if self.read_only:
@@ -244,7 +317,7 @@ class ProgressConnection:
             cur = db.cursor()
             pf.retry_busy(lambda: cur.execute("BEGIN IMMEDIATE"))
             try:
-                yield cur
+                yield Tx(cur)
                 cur.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -254,23 +327,16 @@ class ProgressConnection:
             raise ProgressError(pf.cannot("save progress to", self.path, exc)) from None
 
     @contextmanager
-    def _changing(self) -> Iterator[sqlite3.Cursor]:
+    def changing(self) -> Iterator[Tx]:
+        """One change, all or nothing."""
         with self._lock:
             self._conn()
-            with self._write() as cur:
-                yield cur
+            with self._write() as tx:
+                yield tx
 
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
             try:
                 return self._conn().execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise ProgressError(pf.cannot("read", self.path, exc)) from None
-
-    def _read_seed(self) -> int:
-        db = self._db
-        assert db is not None
-        row = db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
-        if row is None or not str(row[0]).isdigit():
-            raise ProgressError(f"progress database {self.path} has no valid learner seed")
-        return int(row[0])

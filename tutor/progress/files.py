@@ -1,9 +1,8 @@
-"""The progress database as a file: where it lives, what is checked before it is opened, its
-schema, telling damage from a busy lock, moving a damaged file aside, importing the old JSON.
+"""The progress database as a file: where it lives, what is checked before it is opened,
+telling damage from a busy lock, naming the file a damaged one is moved to.
 
-tutor.lessons.progress holds the store itself (its queries and changes), progress_connection
-how it opens and writes the database; this module holds what both need to know about files and
-SQLite, so that each reads on its own.
+tutor.progress.sqlite opens and writes the database; this module holds what it needs to know
+about files and SQLite's errors, so that each reads on its own.
 """
 
 from __future__ import annotations
@@ -14,42 +13,12 @@ import time
 from pathlib import Path
 
 from engine.files import file_kind
-from tutor.lessons.progress_json import ProgressFile
+from tutor.progress.errors import ProgressError
 
 ENV_DIR = "LSTM_TUTOR_DATA_DIR"
 DB_NAME = "progress.db"
 LEGACY_NAME = "progress.json"
 BUSY_TIMEOUT_S = 30.0  # writers queue this long for the lock before giving up
-SEED_BOUND = 2**31  # seeds drawn for learners (numpy accepts any of them)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lessons (
-    lesson TEXT PRIMARY KEY,
-    current_step TEXT,
-    completed INTEGER NOT NULL DEFAULT 0,
-    started_at TEXT,
-    updated_at TEXT,
-    completed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS steps (
-    lesson TEXT NOT NULL,
-    step TEXT NOT NULL,
-    answer TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    solved INTEGER NOT NULL DEFAULT 0,
-    hints_seen INTEGER NOT NULL DEFAULT 0,
-    last_attempt_at TEXT,
-    solved_at TEXT,
-    PRIMARY KEY (lesson, step)
-);
-"""
-TABLES = {"meta", "lessons", "steps"}
-MARKER_SQL = "SELECT key, value FROM meta WHERE key IN ('format', 'version')"
-
-
-class ProgressError(RuntimeError):
-    """Progress could not be read or written (the message says where, why and what to do)."""
 
 
 def data_dir() -> Path:
@@ -73,24 +42,6 @@ class Damaged(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def import_legacy(cur: sqlite3.Cursor, legacy: ProgressFile) -> None:
-    """Copy an old JSON progress into the fresh tables (same transaction as their creation)."""
-    for lesson_id, lesson in legacy.lessons.items():
-        cur.execute(
-            "INSERT INTO lessons VALUES (?, ?, ?, ?, ?, ?)",
-            (lesson_id, lesson.current_step, int(lesson.completed), lesson.started_at,
-             lesson.updated_at, lesson.completed_at),
-        )  # fmt: skip
-        for step_id, s in lesson.steps.items():
-            cur.execute(
-                "INSERT INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (lesson_id, step_id, s.answer, s.attempts, int(s.solved), s.hints_seen,
-                 s.last_attempt_at, s.solved_at),
-            )  # fmt: skip
-    if legacy.last_lesson is not None:
-        cur.execute("INSERT OR REPLACE INTO meta VALUES ('last_lesson', ?)", (legacy.last_lesson,))
 
 
 def check_readable(db: sqlite3.Connection) -> None:
