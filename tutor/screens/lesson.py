@@ -256,7 +256,7 @@ class LessonScreen(Screen[None]):
             state.tries += 1
             if state.tries >= REVEAL_AFTER and not state.revealed:
                 state.feedback += "  \n`ctrl+r` reveals the answer."
-            error = learner.record(self.lesson.id, step.id, text, False)
+            error = learner.record(self.lesson.id, step.id, text, False, result.mistake)
             if error:
                 self.notify(error, severity="warning")
         self.show_step()
@@ -316,6 +316,7 @@ class LessonScreen(Screen[None]):
             self.notify(f"Try {left} more time{'s' if left > 1 else ''} before revealing.")
             return
         state.revealed = True
+        learner.reveal(self.lesson.id, step.id)
         answer = self._safe(lambda: self.session.reveal(step.id), "?")
         hints = self._safe(lambda: self.session.hints(step.id), [])
         state.feedback = reveal_markdown(step, answer, hints)
