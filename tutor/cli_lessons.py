@@ -74,12 +74,8 @@ def show_cmd(lesson: str, as_json: bool, seed: int | None) -> None:
             "title": step.title,
             "prompt": prompt.strip(),
             "hints": len(step.hints),
+            **step.listed(session.choices(step.id) if session else None),
         }
-        if step.kind == "choice":  # in the learner's (shuffled) order, lettered a, b, ...
-            shown = session.choices(step.id) if session else [("", c) for c in step.choices]
-            entry["choices"] = [c.text for _, c in shown]
-        if step.kind == "run":
-            entry["job"] = step.job
         steps.append(entry)
     if as_json:
         click.echo(

@@ -29,7 +29,7 @@ from tutor.lessons.judging import StepCase
 from tutor.lessons.outcomes import CheckResult, Preview, not_answerable, unevaluable
 from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.references import LessonReferences
-from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, RunStep
+from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, Step
 from tutor.lessons.suggest import did_you_mean
 from tutor.lessons.value_answers import ValueAnswers
 
@@ -58,7 +58,7 @@ class LessonSession:
         self._values = ValueAnswers(lesson, self.seed, self.refs, self.render)
 
     @property
-    def steps(self) -> list[Any]:
+    def steps(self) -> list[Step]:
         return list(self.lesson.steps)
 
     @property
@@ -73,7 +73,7 @@ class LessonSession:
         from tutor.lessons.results import resolve
 
         step = self.step(step_id)
-        if not isinstance(step, RunStep):
+        if not step.runs_job:
             raise LessonLookupError(f'step "{step_id}" is a {step.kind} step, not a run step')
         values = resolve(step, runs)
         results = {**self.refs.results, **values}
@@ -86,7 +86,7 @@ class LessonSession:
     def check_prediction(self, step_id: str, text: str) -> CheckResult:
         """Judge the learner's prediction for a run step against its recorded results."""
         step = self.step(step_id)
-        if not isinstance(step, RunStep):
+        if not step.runs_job:
             return unevaluable(None, "", f'step "{step_id}" asks for no prediction', None)
         ran = step_id in self._judged
         names = self.refs.names_before(step_id) | self._judged[step_id] if ran else None
@@ -102,7 +102,7 @@ class LessonSession:
         """Values the lesson shows without asking for them (its `derived:` block)."""
         return dict(self.refs.derived)
 
-    def step(self, step_id: str) -> Any:
+    def step(self, step_id: str) -> Step:
         """The step with this id; LessonLookupError (with a did-you-mean) otherwise."""
         for step in self.lesson.steps:
             if step.id == step_id:
@@ -153,20 +153,7 @@ class LessonSession:
 
     def answer_format(self, step_id: str) -> str:
         """'Give 3 significant figures, or type the expression.' ('' when nothing is typed)."""
-        step = self.step(step_id)
-        if not isinstance(step, NumericStep):
-            return ""
-        if step.integer:
-            return "Answer with a whole number, or type the expression."
-        if step.legacy_tolerance:
-            rtol, atol = step.tolerance.rtol, step.tolerance.atol
-            return f"Answers within ±{rtol * 100:g}% (or ±{atol:g}) are accepted."
-        spec = step.precision_spec
-        if spec.decimals is not None:
-            n, unit = spec.decimals, "decimal place"
-        else:
-            n, unit = spec.figures, "significant figure"
-        return f"Give {n} {unit}{'' if n == 1 else 's'}, or type the expression."
+        return self.step(step_id).answer_format()
 
     def hints(self, step_id: str) -> list[str]:
         """All hints in order; the app reveals them one at a time."""
@@ -182,7 +169,7 @@ class LessonSession:
         Raises LessonLookupError naming what is missing or wrong (a file that does not exist).
         """
         step = self.step(step_id)
-        if not isinstance(step, RunStep):
+        if not step.runs_job:
             raise LessonLookupError(f'step "{step_id}" is a {step.kind} step, not a run step')
         return {**step.job, **asked_values(step, answers or {})}
 
@@ -191,18 +178,29 @@ class LessonSession:
     def preview(self, step_id: str, text: str) -> Preview:
         """Cheap live feedback while typing: the value, or the parse error and its column."""
         step = self.step(step_id)
-        if not isinstance(step, NumericStep | FormulaStep):
+        if not step.previewed:
             return Preview(None)
         return self._values.preview(step, text)
 
     def check(self, step_id: str, text: str) -> CheckResult:
         """Judge an answer; never raises for a bad answer (see CheckResult.error)."""
-        step = self.step(step_id)
-        if isinstance(step, NumericStep | FormulaStep):
-            return self._values.check(step, text)
-        if isinstance(step, ChoiceStep):
-            return check_choice(step, self.choices(step_id), text, self.render)
+        return self.step(step_id).check(self, text)
+
+    # the step's kind picks one of these (schema.Judges)
+
+    def judge_value(self, step: NumericStep | FormulaStep, text: str) -> CheckResult:
+        return self._values.check(step, text)
+
+    def judge_choice(self, step: ChoiceStep, text: str) -> CheckResult:
+        return check_choice(step, self.choices(step.id), text, self.render)
+
+    def judge_nothing(self, step: Step) -> CheckResult:
         return not_answerable(step)  # explanation and run steps: nothing to answer
+
+    def exact(self, step_id: str) -> str:
+        """A value step's exact reference, every digit ("?" while it is not known)."""
+        expected = self.expected(step_id)
+        return "?" if expected is None else display.exact(expected)
 
     def case(self, step: NumericStep | FormulaStep) -> StepCase:
         """How this step judges answers: the reference, the candidates, the precision."""
@@ -219,16 +217,10 @@ class LessonSession:
     def choices(self, step_id: str) -> list[tuple[str, Any]]:
         """(letter, choice) in the order this learner sees them (shuffled per learner)."""
         step = self.step(step_id)
-        if not isinstance(step, ChoiceStep):
+        if not step.offers_choices:
             return []
         return shown_choices(step, self.seed, self.lesson.id)
 
     def reveal(self, step_id: str) -> str:
         """The answer to show a learner who gave up: the right option, the formula or value."""
-        step = self.step(step_id)
-        if isinstance(step, ChoiceStep):
-            return next(f"{ltr}) {c.text.strip()}" for ltr, c in self.choices(step_id) if c.correct)
-        if isinstance(step, FormulaStep):
-            return " ".join(str(step.reference).split())
-        expected = self.expected(step_id)
-        return "?" if expected is None else display.exact(expected)
+        return self.step(step_id).reveal(self)

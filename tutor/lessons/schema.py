@@ -7,11 +7,14 @@ Values the schema cannot judge alone (given numbers, references, quantities) are
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from engine.vocabulary import MODEL_KINDS
+
+if TYPE_CHECKING:  # the judges import this module; the schema itself stays numpy-free
+    from tutor.lessons.outcomes import CheckResult
 
 DEFAULT_RTOL = 0.01  # learners type 3-4 significant digits; ±1% accepts that, rejects real slips
 DEFAULT_ATOL = 1e-4  # so that a reference of exactly 0 can still be matched by a typed 0.0000
@@ -144,15 +147,77 @@ class Derived(_Strict):
         return self
 
 
+class Judges(Protocol):
+    """What a step is judged with: the lesson runtime for one learner (LessonSession).
+
+    A step says which of these judges it (`check`) and what its revealed answer is (`reveal`);
+    a new kind of step judged a new way adds its method here and in the runtime.
+    """
+
+    def judge_value(self, step: NumericStep | FormulaStep, text: str) -> CheckResult: ...
+
+    def judge_choice(self, step: ChoiceStep, text: str) -> CheckResult: ...
+
+    def judge_nothing(self, step: Step) -> CheckResult: ...
+
+    def choices(self, step_id: str) -> list[tuple[str, Choice]]: ...
+
+    def exact(self, step_id: str) -> str: ...
+
+
 class _StepBase(_Strict):
+    """What every kind of step says about itself, so no caller tests `kind`.
+
+    The class variables are not part of the lesson format (pydantic leaves ClassVars out).
+    """
+
+    answered: ClassVar[bool] = False  # the learner types an answer that is judged
+    previewed: ClassVar[bool] = False  # the typed answer's value is shown live while typing
+    valued: ClassVar[bool] = False  # has an exact reference value (from quantity:/reference:)
+    formula_only: ClassVar[bool] = False  # the answer must be the formula, not just its value
+    offers_choices: ClassVar[bool] = False  # lettered options, shuffled per learner
+    runs_job: ClassVar[bool] = False  # enter starts an engine job (engine.jobs.run_job)
+    placeholder: ClassVar[str] = ""  # what the empty answer box asks for
+    unanswered: ClassVar[str] = ""  # why nothing is judged: "only text to read", ...
+
     id: str = Field(pattern=IDENT, description="also the name later steps use for this value")
     title: str | None = None
     prompt: str = Field(description="Markdown; {{ expression }} is replaced by its value")
     hints: list[str] = Field(default_factory=list, description="revealed one at a time")
     explanation: str | None = Field(None, description="Markdown shown after success")
 
+    def check(self, judges: Judges, text: str) -> CheckResult:
+        """The verdict on `text`; never raises for a bad answer (see CheckResult.error)."""
+        return judges.judge_nothing(self)
+
+    def reveal(self, judges: Judges) -> str:
+        """The answer shown to a learner who gave up ("" when there is nothing to answer)."""
+        return ""
+
+    def answer_format(self) -> str:
+        """The form of answer asked for, ending the prompt ("" when nothing is typed)."""
+        return ""
+
+    @property
+    def allowed_names(self) -> list[str] | None:
+        """The names an answer may use when the author restricted them (None: no limit)."""
+        return None
+
+    @property
+    def declared_results(self) -> dict[str, str]:
+        """Names this step's run declares for later steps (name -> result path)."""
+        return {}
+
+    def listed(self, shown: list[tuple[str, Choice]] | None) -> dict[str, Any]:
+        """Fields `lessons show` adds for this kind (`shown`: the learner's choices, if known)."""
+        return {}
+
 
 class _ValueStep(_StepBase):
+    answered: ClassVar[bool] = True
+    previewed: ClassVar[bool] = True
+    valued: ClassVar[bool] = True
+
     quantity: str | None = Field(
         None, description="what the engine computes: f, i, g/c_hat, o, z, c, h, y... or f0, h2"
     )
@@ -198,11 +263,32 @@ class _ValueStep(_StepBase):
         """True when the author wrote `tolerance:`: typed numbers are judged by that window."""
         return "tolerance" in self.model_fields_set
 
+    def check(self, judges: Judges, text: str) -> CheckResult:
+        return judges.judge_value(self, text)
+
 
 class NumericStep(_ValueStep):
     """The learner types a number, an array or any expression; its value is checked."""
 
+    placeholder: ClassVar[str] = "formula or number; enter checks"
+
     kind: Literal["numeric"]
+
+    def reveal(self, judges: Judges) -> str:
+        return judges.exact(self.id)
+
+    def answer_format(self) -> str:
+        if self.integer:
+            return "Answer with a whole number, or type the expression."
+        if self.legacy_tolerance:
+            rtol, atol = self.tolerance.rtol, self.tolerance.atol
+            return f"Answers within ±{rtol * 100:g}% (or ±{atol:g}) are accepted."
+        spec = self.precision_spec
+        if spec.decimals is not None:
+            n, unit = spec.decimals, "decimal place"
+        else:
+            n, unit = spec.figures, "significant figure"
+        return f"Give {n} {unit}{'' if n == 1 else 's'}, or type the expression."
 
     @model_validator(mode="after")
     def _has_reference(self) -> NumericStep:
@@ -214,11 +300,21 @@ class NumericStep(_ValueStep):
 class FormulaStep(_ValueStep):
     """The learner types an expression; it must be the formula, not just a matching number."""
 
+    formula_only: ClassVar[bool] = True
+    placeholder: ClassVar[str] = "formula; enter checks, alt+enter new line"
+
     kind: Literal["formula"]
     reference: str = Field(description="the formula; compared at the lesson's values and perturbed")
     names: list[str] | None = Field(
         None, description="names the formula may use (default: givens and earlier step ids)"
     )
+
+    def reveal(self, judges: Judges) -> str:
+        return " ".join(self.reference.split())
+
+    @property
+    def allowed_names(self) -> list[str] | None:
+        return self.names
 
 
 class Choice(_Strict):
@@ -230,8 +326,23 @@ class Choice(_Strict):
 class ChoiceStep(_StepBase):
     """Multiple choice: the learner answers with the letter (a, b, ...), number or text."""
 
+    answered: ClassVar[bool] = True
+    offers_choices: ClassVar[bool] = True
+    placeholder: ClassVar[str] = "a letter (a, b, ...); enter checks"
+
     kind: Literal["choice"]
     choices: list[Choice] = Field(min_length=2)
+
+    def check(self, judges: Judges, text: str) -> CheckResult:
+        return judges.judge_choice(self, text)
+
+    def reveal(self, judges: Judges) -> str:
+        return next(f"{ltr}) {c.text.strip()}" for ltr, c in judges.choices(self.id) if c.correct)
+
+    def listed(self, shown: list[tuple[str, Choice]] | None) -> dict[str, Any]:
+        # in the learner's (shuffled) order when known, lettered a, b, ...
+        options = [c for _, c in shown] if shown is not None else self.choices
+        return {"choices": [c.text for c in options]}
 
     @model_validator(mode="after")
     def _one_correct(self) -> ChoiceStep:
@@ -243,6 +354,9 @@ class ChoiceStep(_StepBase):
 
 class ExplanationStep(_StepBase):
     """Text only: nothing to answer."""
+
+    placeholder: ClassVar[str] = "enter: go on"
+    unanswered: ClassVar[str] = "only text to read"
 
     kind: Literal["explanation"]
 
@@ -279,6 +393,10 @@ class Prediction(_Strict):
 class RunStep(_StepBase):
     """A training or evaluation job the engine runs (engine.jobs.run_job(spec, ...))."""
 
+    runs_job: ClassVar[bool] = True
+    placeholder: ClassVar[str] = "enter: train (ctrl+x stops)"
+    unanswered: ClassVar[str] = "a job to run, not an answer"
+
     kind: Literal["run"]
     job: dict[str, Any] = Field(description="spec for engine.jobs.run_job, e.g. {task: sine, ...}")
     ask: list[Ask] = Field(
@@ -299,12 +417,22 @@ class RunStep(_StepBase):
                 raise ValueError(f"`ask` key {ask.key!r} is also set in `job`; keep one")
         return self
 
+    @property
+    def declared_results(self) -> dict[str, str]:
+        return self.results
 
+    def listed(self, shown: list[tuple[str, Choice]] | None) -> dict[str, Any]:
+        return {"job": self.job}
+
+
+# A new kind of step: its class above (what it says about itself), here, its judge (a
+# `Judges` method when it is judged a new way), its words in the screens, docs/authoring.md.
+STEP_CLASSES = (NumericStep, FormulaStep, ChoiceStep, ExplanationStep, RunStep)
 Step = Annotated[
     NumericStep | FormulaStep | ChoiceStep | ExplanationStep | RunStep,
     Field(discriminator="kind"),
 ]
-STEP_KINDS = ("numeric", "formula", "choice", "explanation", "run")
+STEP_KINDS = tuple(get_args(cls.model_fields["kind"].annotation)[0] for cls in STEP_CLASSES)
 
 
 class Lesson(_Strict):
