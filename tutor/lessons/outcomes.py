@@ -40,8 +40,8 @@ def unevaluable(expected: Any, tol_text: str, message: str, col: int | None) -> 
 
 
 def not_answerable(step: Any) -> CheckResult:
-    """Explanation and run steps have nothing to answer."""
-    what = "only text to read" if step.kind == "explanation" else "a job to run, not an answer"
+    """Explanation and run steps have nothing to answer (the step says why: `unanswered`)."""
+    what = step.unanswered
     return CheckResult(
         False,
         None,
