@@ -24,7 +24,15 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from engine.cells import CellParams, GRUTrace, LSTMTrace, RNNTrace, as_f64, gate_blocks
+from engine.cells import (
+    CellParams,
+    GRUTrace,
+    LSTMTrace,
+    RNNTrace,
+    as_f64,
+    gate_blocks,
+    join_blocks,
+)
 from engine.layouts import gru_layout, lstm_layout
 from engine.sequence import Stack, unroll
 
@@ -115,10 +123,6 @@ def _sum_batch(d: Array) -> Array:
     return d.reshape(-1, d.shape[-1]).sum(axis=0)
 
 
-def _join(blocks: dict[str, Array], order: Sequence[str]) -> Array:
-    return np.concatenate([blocks[g] for g in order], axis=-1)
-
-
 # --- cells --------------------------------------------------------------------------------
 
 
@@ -164,7 +168,7 @@ def lstm_cell_backward(
     dz_f = df * f * (1.0 - f)
     dz_g = dg * (1.0 - g**2)
     dz_o = do * o * (1.0 - o)
-    dz = _join({"i": dz_i, "f": dz_f, "g": dz_g, "o": dz_o}, lstm_layout(layout))
+    dz = join_blocks({"i": dz_i, "f": dz_f, "g": dz_g, "o": dz_o}, lstm_layout(layout))
     grads = ParamGrads(_outer(dz, x), _outer(dz, h_prev), _sum_batch(dz), _sum_batch(dz))
     return LSTMGrads(
         dh=dh,

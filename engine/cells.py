@@ -194,6 +194,11 @@ def gate_blocks(a: Array, layout: Sequence[str], axis: int = -1) -> dict[str, Ar
     return dict(zip(layout, np.split(a, len(layout), axis=axis), strict=True))
 
 
+def join_blocks(blocks: dict[str, Array], layout: Sequence[str]) -> Array:
+    """The inverse of gate_blocks along the last axis: the blocks stacked in `layout` order."""
+    return np.concatenate([blocks[g] for g in layout], axis=-1)
+
+
 def rnn_cell(x: Array, h_prev: Array, p: CellParams, nonlinearity: str = "tanh") -> RNNTrace:
     """h = act(W_ih x + b_ih + W_hh h_prev + b_hh)."""
     act = {"tanh": tanh, "relu": relu}.get(nonlinearity)
