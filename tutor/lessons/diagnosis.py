@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tutor.lessons.gradients import gradient_candidates
+from tutor.lessons.quantities import is_gradient
 from tutor.lessons.unroll import CellRun, activate
 
 GATE_NAMES = {
@@ -37,8 +39,6 @@ def cell_candidates(run: CellRun, name: str, t: int | None) -> list[Candidate]:
     """Generated classic mistakes for quantity `name` at time index `t` of the unrolled cell."""
     kind = run.model.cell
     out: list[Candidate] = []
-    from tutor.lessons.gradients import gradient_candidates, is_gradient
-
     if is_gradient(name, kind):
         return [Candidate(*c) for c in gradient_candidates(run, name, t)]
     if name == "y":

@@ -13,24 +13,25 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-LOSS = "L"
-STEP_GRADIENTS = {
-    "lstm": ("dz", "dz_i", "dz_f", "dz_g", "dz_o", "di", "df", "dg", "dc_hat", "do", "dx"),
-    "gru": ("dz_r", "dz_z", "dz_n", "dr", "dz", "dn", "dx"),
-    "rnn": ("dz", "dx"),
-}
-STATE_GRADIENTS = {"lstm": ("dh", "dc"), "gru": ("dh",), "rnn": ("dh",)}
-OUTPUT_GRADIENTS = ("dy", "da")  # dL/dy and dL/d(readout pre-activation a = h_T @ Wy + By)
-WEIGHT_GRADIENTS = ("dW", "dB", "dW_ih", "dW_hh", "db_ih", "db_hh", "dWy", "dBy")
-GATES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ()}
-TIMELESS_HELP = "L, dy, da, dW, dB (or dW_ih, dW_hh, db_ih, db_hh), dWy, dBy, and dW_f for one gate"
+from engine import backward, losses
+from engine.cells import join_blocks
+from engine.layouts import lstm_layout
+from tutor.lessons.quantities import (
+    GATES,
+    LOSS,
+    OUTPUT_GRADIENTS,
+    STATE_GRADIENTS,
+    STEP_GRADIENTS,
+    QuantityError,
+    timeless,
+)
 
-# the classic mistakes, as switches of the backward pass below
+# the classic mistakes: each rewrites one line of the chain rule (_lstm_slip, _lstm_local)
 NO_TANH_PRIME = "tanh_prime_left_out"  # dc = dh * o + dc_next
 NO_CELL_PATH = "cell_path_forgotten"  # dc = dh * o * (1 - tanh(c)**2), nothing from c_{t+1}
 WRONG_FORGET = "forget_gate_wrong_step"  # dc_prev = dc * f of the step before
@@ -38,24 +39,10 @@ SIGMOID_PRIME = "sigmoid_prime_as_sigmoid"  # dz = d * s instead of d * s * (1 -
 TANH_PRIME = "tanh_prime_as_tanh"  # dz_g = dg * g instead of dg * (1 - g**2)
 ONE_STEP_ONLY = "weights_one_step_only"  # dW from the last step alone, not summed over time
 
-
-def gradient_names(cell: str) -> tuple[str, ...]:
-    gates = GATES[cell]
-    weights = [*WEIGHT_GRADIENTS]
-    for name in ("dW", "dB", "dW_ih", "dW_hh", "db_ih", "db_hh"):
-        weights += [f"{name}_{g}" for g in gates]
-    if cell == "lstm":
-        weights += [f"{name}_c_hat" for name in ("dW", "dB", "dW_ih", "dW_hh", "db_ih", "db_hh")]
-    return (*STEP_GRADIENTS[cell], *STATE_GRADIENTS[cell], *OUTPUT_GRADIENTS, LOSS, *weights)
-
-
-def timeless(name: str) -> bool:
-    """Gradients that need no time step (the loss, the output, the weights)."""
-    return name == LOSS or name in OUTPUT_GRADIENTS or name.startswith(("dW", "dB", "db"))
-
-
-def is_gradient(name: str, cell: str) -> bool:
-    return name in gradient_names(cell)
+LOSSES: dict[str, Callable] = {  # schema.Loss.kind -> (loss, dL/d(output))
+    "binary_cross_entropy": losses.binary_cross_entropy,
+    "squared_error": losses.squared_error,
+}
 
 
 @dataclass
@@ -77,11 +64,7 @@ class Gradients:
 def backprop(run: Any, mistake: str | None = None) -> Gradients:
     """BPTT over a lesson's CellRun from its declared loss (mistake ONE_STEP_ONLY: dW from the
     last step alone)."""
-    from engine import backward, losses
-
     model = run.model
-    from tutor.lessons.unroll import QuantityError
-
     if model.loss is None:
         raise QuantityError("gradient quantities need a `loss:` in the model block")
     target = run.loss_target
@@ -89,7 +72,7 @@ def backprop(run: Any, mistake: str | None = None) -> Gradients:
     h_T = run.h[T]
     if model.readout is not None:
         y = run.readout(h_T)
-        loss, dy = _loss_fn(losses, model.loss.kind)(y, target)
+        loss, dy = LOSSES[model.loss.kind](y, target)
         act = model.readout.activation
         da = dy * {"sigmoid": y * (1 - y), "tanh": 1 - y**2}.get(act, np.ones_like(y))
         dh_T = da @ run.readout_weight.T
@@ -98,7 +81,7 @@ def backprop(run: Any, mistake: str | None = None) -> Gradients:
         if run.readout_bias is not None:
             dBy = da.reshape(-1, da.shape[-1]).sum(axis=0).reshape(run.readout_bias.shape)
     else:
-        loss, dh_T = _loss_fn(losses, model.loss.kind)(h_T, target)
+        loss, dh_T = LOSSES[model.loss.kind](h_T, target)
         dy = da = dWy = dBy = None
 
     kind, p, layout = model.cell, run.params, run.layout
@@ -133,40 +116,20 @@ def backprop(run: Any, mistake: str | None = None) -> Gradients:
     return Gradients(float(loss), dy, da, dh, dc, steps, total, dWy, dBy)
 
 
-def _loss_fn(losses: Any, kind: str) -> Callable:
-    return {
-        "binary_cross_entropy": losses.binary_cross_entropy,
-        "squared_error": losses.squared_error,
-    }[kind]
-
-
-def _lstm_step(backward, tr, x, h_prev, c_prev, p, dh, dc_next, layout, mistake):
-    """engine.backward.lstm_cell_backward, or the same chain rule with one classic slip."""
-    if mistake is None:
-        return backward.lstm_cell_backward(tr, x, h_prev, c_prev, p, dh, dc_next, layout)
-    from engine.backward import LSTMGrads, ParamGrads, _join, _outer, _sum_batch
-    from engine.layouts import lstm_layout
-
-    i, f, g, o, c = tr.i, tr.f, tr.g, tr.o, tr.c
-    tanh_c = np.tanh(c)
-    do = dh * tanh_c
-    if mistake == NO_TANH_PRIME:
-        dc = dh * o + dc_next
-    elif mistake == NO_CELL_PATH:
-        dc = dh * o * (1.0 - tanh_c**2)
-    else:
-        dc = dh * o * (1.0 - tanh_c**2) + dc_next
-    di, df, dg, dc_prev = dc * g, dc * c_prev, dc * i, dc * f
-    if mistake == SIGMOID_PRIME:
-        dz_i, dz_f, dz_o = di * i, df * f, do * o
-    else:
-        dz_i, dz_f, dz_o = di * i * (1 - i), df * f * (1 - f), do * o * (1 - o)
-    dz_g = dg * g if mistake == TANH_PRIME else dg * (1.0 - g**2)
-    dz = _join({"i": dz_i, "f": dz_f, "g": dz_g, "o": dz_o}, lstm_layout(layout))
-    grads = ParamGrads(_outer(dz, x), _outer(dz, h_prev), _sum_batch(dz), _sum_batch(dz))
-    return LSTMGrads(
-        dh, dc, do, di, df, dg, dz_i, dz_f, dz_g, dz_o, dz, dz @ p.W_ih, dz @ p.W_hh, dc_prev, grads
-    )
+def _lstm_slip(
+    step: backward.LSTMGrads, tr: Any, dc_next: np.ndarray, layout: Any, mistake: str
+) -> backward.LSTMGrads:
+    """The engine's exact LSTM step with the one line of its chain rule a classic slip
+    rewrites (engine.backward.lstm_cell_backward writes each line correctly)."""
+    if mistake == NO_TANH_PRIME:  # dc = dh * o * (1 - tanh(c)**2) + dc_next, without tanh'
+        return replace(step, dc=step.dh * tr.o + dc_next)
+    dz = {"i": step.dz_i, "f": step.dz_f, "g": step.dz_g, "o": step.dz_o}
+    if mistake == SIGMOID_PRIME:  # dz = d * s * (1 - s) written d * s
+        dz.update(i=step.di * tr.i, f=step.df * tr.f, o=step.do * tr.o)
+    elif mistake == TANH_PRIME:  # dz_g = dg * (1 - g**2) written dg * g
+        dz["g"] = step.dg * tr.g
+    joined = join_blocks(dz, lstm_layout(layout))
+    return replace(step, dz_i=dz["i"], dz_f=dz["f"], dz_g=dz["g"], dz_o=dz["o"], dz=joined)
 
 
 # --- reading a quantity ----------------------------------------------------------------------
@@ -174,8 +137,6 @@ def _lstm_step(backward, tr, x, h_prev, c_prev, p, dh, dc_next, layout, mistake)
 
 def gradient_quantity(run: Any, grads: Gradients, name: str, t: int | None) -> np.ndarray:
     """dL/d(name) at time index t (None for the timeless ones)."""
-    from tutor.lessons.unroll import QuantityError
-
     kind = run.model.cell
     T = len(run.traces)
     if name == LOSS:
@@ -198,8 +159,6 @@ def gradient_quantity(run: Any, grads: Gradients, name: str, t: int | None) -> n
 
 
 def _weight_gradient(run: Any, grads: Gradients, name: str) -> np.ndarray:
-    from tutor.lessons.unroll import QuantityError
-
     model = run.model
     if name in ("dWy", "dBy"):
         value = grads.dWy if name == "dWy" else grads.dBy
@@ -294,8 +253,6 @@ def gradient_candidates(run: Any, name: str, t: int | None) -> list[tuple[str, n
 
 def _lstm_local(run: Any, exact: Gradients, name: str, t: int | None):
     """Redo the LSTM step that computes `name` from exact upstream gradients, with one slip."""
-    from engine import backward
-
     T = len(run.traces)
     if name in STEP_GRADIENTS["lstm"]:
         s = t
@@ -317,13 +274,17 @@ def _lstm_local(run: Any, exact: Gradients, name: str, t: int | None):
         slips = (SIGMOID_PRIME, TANH_PRIME)
     else:
         return out
+    step = backward.lstm_cell_backward(*args, dh_in, dc_in, run.layout)
     for mistake in slips:
-        g = _lstm_step(backward, *args, dh_in, dc_in, run.layout, mistake)
+        if mistake == NO_CELL_PATH:  # nothing from c_(s+2): the step with no dc_next
+            g = backward.lstm_cell_backward(*args, dh_in, None, run.layout)
+        else:
+            g = _lstm_slip(step, run.traces[s], dc_in, run.layout, mistake)
         out.append((mistake, np.asarray(getattr(g, attr)), MESSAGES[mistake]))
     if s + 1 < T and name == "dc":
         # the gradient from c_(s+2) scaled by f_s (the gate that made c_(s+1)) instead of f_(s+1)
         wrong_dc_in = exact.dc[s + 2] * run.traces[s].f
-        g = _lstm_step(backward, *args, dh_in, wrong_dc_in, run.layout, None)
+        g = backward.lstm_cell_backward(*args, dh_in, wrong_dc_in, run.layout)
         out.append((WRONG_FORGET, np.asarray(getattr(g, attr)), MESSAGES[WRONG_FORGET]))
     return out
 

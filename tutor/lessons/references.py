@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons.givens import GivenError, given_value
+from tutor.lessons.quantities import QuantityError, split_quantity
 from tutor.lessons.schema import Derived, FormulaStep, Lesson, NumericStep, RunStep
-from tutor.lessons.unroll import CellRun, QuantityError, split_quantity, unroll
+from tutor.lessons.unroll import CellRun, unroll
 
 ValueStep = NumericStep | FormulaStep
 

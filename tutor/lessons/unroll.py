@@ -1,72 +1,34 @@
 """Unroll a lesson's `model:` with engine.cells and name every intermediate value.
 
-Naming follows seed 000: a gate or pre-activation carries the time step of the input it was
-computed from (`f0` comes from x0), a state carries the number of steps taken (`h0` is the
-initial state, `h1` the state after x0). `y` is the readout of the last hidden state.
+The names (seed 000's: `f0` from x0, `h1` the state after x0, `y` the readout) are
+tutor.lessons.quantities'; the backward pass behind the gradient names is
+tutor.lessons.gradients'.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from engine import cells, layouts
 from engine.cells import sigmoid
+from engine.sequence import Stack, cell_step
+from engine.sequence import unroll as engine_unroll
+from engine.vocabulary import GATE_COUNT
+from tutor.lessons.gradients import backprop, gradient_quantity
+from tutor.lessons.quantities import (
+    READOUT,
+    STATE_QUANTITIES,
+    STEP_QUANTITIES,
+    QuantityError,
+    is_gradient,
+)
 from tutor.lessons.schema import Model
+from tutor.lessons.suggest import did_you_mean
 
-STEP_QUANTITIES = {
-    "lstm": ("z", "z_i", "z_f", "z_g", "z_o", "i", "f", "g", "c_hat", "o"),
-    "gru": ("z_r", "z_z", "z_n", "r", "z", "n"),
-    "rnn": ("z",),
-}
-STATE_QUANTITIES = {"lstm": ("h", "c"), "gru": ("h",), "rnn": ("h",)}
-READOUT = "y"
-KNOWN_LAYOUTS = ("pytorch", "keras", "seed000", "seed004")
-GATE_BLOCKS = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks stacked per cell kind
-
-
-class QuantityError(ValueError):
-    """A `quantity:` or model the engine cannot compute; `where` is the key path in `model:`."""
-
-    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
-        super().__init__(message)
-        self.where = where
-
-
-def quantity_names(cell: str) -> tuple[str, ...]:
-    from tutor.lessons.gradients import gradient_names
-
-    return (*STEP_QUANTITIES[cell], *STATE_QUANTITIES[cell], READOUT, *gradient_names(cell))
-
-
-def split_quantity(text: str, t: int | None, cell: str) -> tuple[str, int | None]:
-    """('f', 1) for `f1` or for `f` with t=1; unknown names raise QuantityError."""
-    name, index = text.strip(), t
-    known = quantity_names(cell)
-    if name not in known:
-        match = re.fullmatch(r"([A-Za-z_]+?)_?(\d+)", name)
-        if match and match.group(1) in known and t is None:
-            name, index = match.group(1), int(match.group(2))
-        elif match and match.group(1) in known:
-            raise QuantityError(
-                f'"{text}" already names a time step; drop `t:` or write "{match.group(1)}"'
-            )
-        else:
-            from tutor.lessons.suggest import did_you_mean
-
-            raise QuantityError(
-                f'unknown quantity "{text}" for an {cell.upper()} cell'
-                f"{did_you_mean(name, known)}; known: {', '.join(known)} (add a time step: f1, h2)"
-            )
-    from tutor.lessons.gradients import timeless
-
-    if index is not None and timeless(name):
-        raise QuantityError(f'"{name}" has no time step; drop `t:`')
-    if index is None and name != READOUT and not timeless(name):
-        raise QuantityError(f'quantity "{name}" needs a time step: write `t: 0` or "{name}0"')
-    return name, index
+PARAMS = {"lstm": cells.LSTMParams, "gru": cells.GRUParams, "rnn": cells.RNNParams}
 
 
 @dataclass
@@ -91,8 +53,6 @@ class CellRun:
     def gradients(self) -> Any:
         """The backward pass from the model's loss (tutor.lessons.gradients), computed once."""
         if self._gradients is None:
-            from tutor.lessons.gradients import backprop
-
             try:
                 self._gradients = backprop(self)
             except QuantityError:
@@ -104,8 +64,6 @@ class CellRun:
     def step(self, x: np.ndarray, h: np.ndarray, c: np.ndarray | None, params: Any = None) -> Any:
         """One cell step with these inputs (diagnosis reruns steps with altered inputs), through
         the engine's own step dispatch."""
-        from engine.sequence import cell_step
-
         p = self.params if params is None else params
         return cell_step(self.stack, p, x, h, c if self.model.cell == "lstm" else None)[0]
 
@@ -120,8 +78,6 @@ class CellRun:
     def quantity(self, name: str, index: int | None) -> np.ndarray:
         kind = self.model.cell
         steps = len(self.traces)
-        from tutor.lessons.gradients import gradient_quantity, is_gradient
-
         if is_gradient(name, kind):
             return gradient_quantity(self, self.gradients, name, index)
         if name == READOUT:
@@ -151,17 +107,14 @@ def _in_range(index: int | None, last: int, name: str) -> int:
 
 def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
     """Run the declared cell over its inputs; raise QuantityError/ValueError with the reason."""
-    from engine import layouts
 
     def given(name: str, *where: str | int) -> np.ndarray:
         if name not in givens:
-            from tutor.lessons.suggest import did_you_mean
-
             raise QuantityError(f'"{name}" is not a given{did_you_mean(name, givens)}', where)
         return givens[name]
 
-    layout = _layout(model, layouts)
-    params = _params(model, given, GATE_BLOCKS[model.cell])
+    layout = _layout(model)
+    params = _params(model, given, GATE_COUNT[model.cell])
     H = model.hidden_size
     xs = [given(n, "inputs", k) for k, n in enumerate(model.inputs)]
     for name, x in zip(model.inputs, xs, strict=True):
@@ -190,8 +143,6 @@ def unroll(model: Model, givens: dict[str, np.ndarray]) -> CellRun:
 
 
 def _stack(model: Model, params: Any, layout: Any) -> Any:
-    from engine.sequence import Stack
-
     return Stack(
         model.cell,
         [[params]],
@@ -203,8 +154,6 @@ def _stack(model: Model, params: Any, layout: Any) -> Any:
 
 def _unroll_with_engine(run: CellRun, h0: np.ndarray, c0: np.ndarray) -> None:
     """engine.sequence.unroll over the inputs, its traces named the seed-000 way."""
-    from engine.sequence import unroll as engine_unroll
-
     try:
         xs = np.stack(run.xs)  # (T, batch..., I)
         batch, H = xs.shape[1:-1], run.model.hidden_size
@@ -225,7 +174,7 @@ def _unroll_with_engine(run: CellRun, h0: np.ndarray, c0: np.ndarray) -> None:
         run.c.append(np.asarray(getattr(trace, "c", run.c[-1]), dtype=np.float64))
 
 
-def _layout(model: Model, layouts: Any) -> Any:
+def _layout(model: Model) -> Any:
     spec = model.layout if isinstance(model.layout, str) else tuple(model.layout)
     try:
         if model.cell == "lstm":
@@ -233,16 +182,13 @@ def _layout(model: Model, layouts: Any) -> Any:
         if model.cell == "gru":
             return layouts.gru_layout(spec)
     except (ValueError, KeyError) as exc:
-        from tutor.lessons.suggest import did_you_mean
-
-        hint = did_you_mean(spec, KNOWN_LAYOUTS) if isinstance(spec, str) else ""
+        known = layouts.LSTM_LAYOUTS if model.cell == "lstm" else layouts.GRU_LAYOUTS
+        hint = did_you_mean(spec, known) if isinstance(spec, str) else ""
         raise QuantityError(f"layout {spec!r}: {exc}{hint}", ("layout",)) from None
     return ()  # a simple RNN has a single block and no gates
 
 
 def _params(model: Model, given: Any, gates: int) -> Any:
-    from engine import cells
-
     I, H = model.input_size, model.hidden_size
     w = model.weights
     if w.W is not None:
@@ -253,16 +199,14 @@ def _params(model: Model, given: Any, gates: int) -> Any:
                 f'"{w.B}" has {B.size} numbers; it needs gates*hidden = {gates * H}',
                 ("weights", "B"),
             )
-        cls = {"lstm": cells.LSTMParams, "gru": cells.GRUParams, "rnn": cells.RNNParams}
-        return cls[model.cell].from_concat(W, B, I)  # the engine splits seed 000's form
+        return PARAMS[model.cell].from_concat(W, B, I)  # the engine splits seed 000's form
     else:
         W_ih, W_hh = given(w.W_ih, "weights", "W_ih"), given(w.W_hh, "weights", "W_hh")
         _expect_shape(w.W_ih, W_ih, (gates * H, I), "W_ih")
         _expect_shape(w.W_hh, W_hh, (gates * H, H), "W_hh")
         b_ih = _bias(given, w.b_ih, "b_ih", gates * H)
         b_hh = _bias(given, w.b_hh, "b_hh", gates * H)
-    cls = {"lstm": cells.LSTMParams, "gru": cells.GRUParams, "rnn": cells.RNNParams}[model.cell]
-    return cls(W_ih, W_hh, b_ih, b_hh)
+    return PARAMS[model.cell](W_ih, W_hh, b_ih, b_hh)
 
 
 def _bias(given: Any, name: str | None, key: str, size: int) -> np.ndarray:

@@ -94,7 +94,7 @@ class LessonChecker:
     def check_same_meaning(self, index: int, step: Any, refs: LessonReferences) -> None:
         """A reference-only step named like an engine quantity (h1, n0) must agree with it: a GRU
         blend with z and 1 - z swapped would otherwise be taught as right."""
-        from tutor.lessons.unroll import QuantityError, split_quantity
+        from tutor.lessons.quantities import QuantityError, split_quantity
 
         if step.quantity is not None or step.reference is None or refs.run is None:
             return
