@@ -125,6 +125,9 @@ class GRUParams(CellParams):
     gates = 3
 
 
+PARAMS = {"rnn": RNNParams, "lstm": LSTMParams, "gru": GRUParams}  # the weights of each kind
+
+
 # --- traces -------------------------------------------------------------------------------
 
 

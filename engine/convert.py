@@ -22,15 +22,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.cells import CellParams, GRUParams, LSTMParams, RNNParams
+from engine.cells import PARAMS, CellParams
 from engine.layouts import GRU_GATES, LSTM_GATES, gru_layout, lstm_layout, reorder_blocks
 from engine.sequence import Stack
 from engine.vocabulary import GATE_COUNT
 
 Array = np.ndarray
-_PARAMS = {"rnn": RNNParams, "lstm": LSTMParams, "gru": GRUParams}
 _TORCH_LAYOUT = {"rnn": ("h",), "lstm": LSTM_GATES, "gru": GRU_GATES}
-_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+TORCH_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}  # engine.models builds these
 _CELLS = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
 
 
@@ -53,7 +52,7 @@ def relayout(
 ) -> CellParams:
     """The same cell with its gate blocks restacked from `source` to `target` order."""
     src, dst = _layout(kind, source), _layout(kind, target)
-    cls = _PARAMS[kind]
+    cls = PARAMS[kind]
     return cls(*(reorder_blocks(a, src, dst) for a in _arrays(params)))
 
 
@@ -95,7 +94,7 @@ def stack_from_torch(module: nn.RNNBase, layout: str | Sequence[str] = "pytorch"
                 b_hh = _np(getattr(module, f"bias_hh_l{k}{suffix}"))
             else:
                 b_ih = b_hh = np.zeros(W_ih.shape[0])
-            p = _PARAMS[kind](W_ih, W_hh, b_ih, b_hh)
+            p = PARAMS[kind](W_ih, W_hh, b_ih, b_hh)
             cells.append(relayout(p, kind, "pytorch", layout) if kind != "rnn" else p)
             if proj:
                 projs.append(_np(getattr(module, f"weight_hr_l{k}{suffix}")))
@@ -138,7 +137,7 @@ def stack_to_torch(
         kwargs["nonlinearity"] = stack.nonlinearity
     if stack.projections is not None:
         kwargs["proj_size"] = stack.output_size
-    module = _MODULES[stack.kind](**kwargs).to(dtype)
+    module = TORCH_MODULES[stack.kind](**kwargs).to(dtype)
     layout = stack.layout if stack.kind != "rnn" else ("h",)
     directions = ("", "_reverse") if stack.bidirectional else ("",)
     with torch.no_grad():
@@ -181,7 +180,7 @@ def cell_from_torch(cell: nn.RNNCellBase, layout: str | Sequence[str] = "pytorch
         b_ih, b_hh = _np(cell.bias_ih), _np(cell.bias_hh)
     else:
         b_ih = b_hh = np.zeros(W_ih.shape[0])
-    p = _PARAMS[kind](W_ih, W_hh, b_ih, b_hh)
+    p = PARAMS[kind](W_ih, W_hh, b_ih, b_hh)
     return relayout(p, kind, "pytorch", layout) if kind != "rnn" else p
 
 
@@ -229,14 +228,14 @@ def from_concat(
     forget_bias is a constant added to z_f inside sigmoid, as seed 004 (and TF's BasicLSTMCell)
     does with `sigmoid(forget_gate + 1.0)`; it folds into the forget block of the bias.
     """
-    p = _PARAMS[kind].from_concat(W, B, input_size)
+    p = PARAMS[kind].from_concat(W, B, input_size)
     if forget_bias:
         if kind != "lstm":
             raise ValueError("forget_bias applies to LSTM weights only")
         order = _layout(kind, layout)
         blocks = np.split(p.b_ih.copy(), len(order))
         blocks[order.index("f")] += forget_bias
-        p = _PARAMS[kind](p.W_ih, p.W_hh, np.concatenate(blocks), p.b_hh)
+        p = PARAMS[kind](p.W_ih, p.W_hh, np.concatenate(blocks), p.b_hh)
     return relayout(p, kind, layout, target) if kind != "rnn" else p
 
 
@@ -266,5 +265,5 @@ def from_keras(
     GH = kernel.shape[1]
     b = np.zeros((2, GH)) if bias is None else np.asarray(bias, np.float64).reshape(-1, GH)
     b_ih, b_hh = (b[0], b[1]) if b.shape[0] == 2 else (b[0], np.zeros(GH))
-    p = _PARAMS[kind](kernel.T, np.asarray(recurrent_kernel, np.float64).T, b_ih, b_hh)
+    p = PARAMS[kind](kernel.T, np.asarray(recurrent_kernel, np.float64).T, b_ih, b_hh)
     return relayout(p, kind, "keras", "pytorch") if kind != "rnn" else p

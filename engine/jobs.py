@@ -25,7 +25,7 @@ from engine.forecast import ForecastConfig, run_forecast
 from engine.job_spec import DEFAULTS, SPEC_KEYS, TASKS, validate_spec
 from engine.metric_format import format_metric, format_named_metric
 from engine.models import ModelConfig, build_model, recursive_forecast
-from engine.train import TrainConfig, fit, predict
+from engine.train import FitResult, TrainConfig, fit, predict
 
 # the schema lives in the torch-free engine.job_spec; these names stay importable from here
 __all__ = ["DEFAULTS", "SPEC_KEYS", "TASKS", "JobResult", "run_job", "validate_spec"]
@@ -110,7 +110,7 @@ def _skipped(run: str, emit) -> dict[str, Any]:
     emit(TrainingDone(run, "cancelled", 0, None))
     return {
         "metrics": {},
-        "history": {"train_loss": [], "val_loss": [], "lr": []},
+        "history": FitResult().history,  # empty, with the keys a finished run's has
         "reason": "cancelled",
         "epochs_run": 0,
         "seconds": 0.0,

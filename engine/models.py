@@ -24,12 +24,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from engine.convert import TORCH_MODULES
 from engine.suggest import choice_problem
 from engine.vocabulary import DEFAULT_MODEL_KIND, HEADS
 from engine.vocabulary import MODEL_KINDS as KINDS
 
 __all__ = ["HEADS", "KINDS", "Forecaster", "ModelConfig", "build_model", "recursive_forecast"]
-_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
 @dataclass
@@ -92,7 +92,7 @@ class Forecaster(nn.Module):
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.config = cfg
-        rnn = _MODULES[cfg.kind]
+        rnn = TORCH_MODULES[cfg.kind]
         between = cfg.dropout if cfg.layers > 1 else 0.0
         self.encoder = rnn(
             cfg.input_size,

@@ -28,8 +28,6 @@ from tutor.lessons.quantities import (
 from tutor.lessons.schema import Model
 from tutor.lessons.suggest import did_you_mean
 
-PARAMS = {"lstm": cells.LSTMParams, "gru": cells.GRUParams, "rnn": cells.RNNParams}
-
 
 @dataclass
 class CellRun:
@@ -199,14 +197,14 @@ def _params(model: Model, given: Any, gates: int) -> Any:
                 f'"{w.B}" has {B.size} numbers; it needs gates*hidden = {gates * H}',
                 ("weights", "B"),
             )
-        return PARAMS[model.cell].from_concat(W, B, I)  # the engine splits seed 000's form
+        return cells.PARAMS[model.cell].from_concat(W, B, I)  # the engine splits seed 000's form
     else:
         W_ih, W_hh = given(w.W_ih, "weights", "W_ih"), given(w.W_hh, "weights", "W_hh")
         _expect_shape(w.W_ih, W_ih, (gates * H, I), "W_ih")
         _expect_shape(w.W_hh, W_hh, (gates * H, H), "W_hh")
         b_ih = _bias(given, w.b_ih, "b_ih", gates * H)
         b_hh = _bias(given, w.b_hh, "b_hh", gates * H)
-    return PARAMS[model.cell](W_ih, W_hh, b_ih, b_hh)
+    return cells.PARAMS[model.cell](W_ih, W_hh, b_ih, b_hh)
 
 
 def _bias(given: Any, name: str | None, key: str, size: int) -> np.ndarray:
