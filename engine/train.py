@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -330,8 +329,3 @@ def _fit(model, train, val, cfg, on_event, should_stop, run, device, started) ->
     result.seconds = time.perf_counter() - started
     emit(TrainingDone(run, reason, result.epochs_run, result.best_val_loss))
     return result
-
-
-def default_threads() -> int:
-    """A sensible torch thread count here: small recurrent models gain little past 4 threads."""
-    return max(1, min(4, os.cpu_count() or 1))

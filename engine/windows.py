@@ -72,9 +72,3 @@ def make_windows(
         fut_c = sliding_window_view(np.asarray(cov, np.float32), horizon, axis=0)
         x_future = fut_c[origins].transpose(0, 2, 1).copy()
     return Windows(x_past, x_future, y_out, origins)
-
-
-def last_window(y: np.ndarray, cov: np.ndarray | None, window: int) -> np.ndarray:
-    """The inputs of the forecast after the data ends: (1, window, n_targets + Fc)."""
-    feats = y if cov is None else np.concatenate([y, cov], axis=1)
-    return np.asarray(feats[-window:], np.float32)[None]

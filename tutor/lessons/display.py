@@ -28,11 +28,6 @@ def to_json(value: np.ndarray | None) -> float | list | None:
     return float(array) if array.ndim == 0 else array.tolist()
 
 
-def render(text: str, evaluate: Callable[[str], np.ndarray]) -> str:
-    """Replace each `{{ expression }}` by its value (8 significant digits)."""
-    return TEMPLATE.sub(lambda m: short(evaluate(m.group(1).strip())), text)
-
-
 def template_expressions(text: str) -> list[str]:
     return [m.group(1).strip() for m in TEMPLATE.finditer(text)]
 

@@ -6,14 +6,10 @@ evaluated by walking an allowlist of node types: nothing is ever passed to `eval
 - `syntax`: parsing and the allowlist (`parse`, `Formula`)
 - `functions`: the whitelist of callable functions (`FUNCTIONS`)
 - `evaluation`: the evaluator with its caps (`evaluate`)
-- `equivalence`: formula comparison and the one routine that perturbs givens (`perturb`)
+- `equivalence`: the one routine that perturbs givens (`perturb`), for formula equivalence
 """
 
-from tutor.lessons.formula.equivalence import (
-    FormulaComparison,
-    compare_formulas,
-    perturb,
-)
+from tutor.lessons.formula.equivalence import perturb
 from tutor.lessons.formula.errors import (
     MAX_CHAIN,
     MAX_DEPTH,
@@ -38,10 +34,8 @@ __all__ = [
     "MAX_OPERATIONS",
     "MAX_SOURCE_CHARS",
     "Formula",
-    "FormulaComparison",
     "FormulaError",
     "Function",
-    "compare_formulas",
     "evaluate",
     "parse",
     "perturb",
