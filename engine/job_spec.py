@@ -26,8 +26,6 @@ from engine.vocabulary import (
     OPTIMIZERS,
 )
 
-TASKS = JOB_TASKS
-
 
 def _one_of(choices: tuple[str, ...]) -> str:
     return " | ".join(choices)
@@ -35,7 +33,7 @@ def _one_of(choices: tuple[str, ...]) -> str:
 
 # key -> (kind, description); kinds: int, float, bool, str, models, floats
 COMMON_KEYS: dict[str, tuple[str, str]] = {
-    "task": ("str", _one_of(TASKS)),
+    "task": ("str", _one_of(JOB_TASKS)),
     "models": ("models", 'model kinds to train side by side, e.g. ["rnn", "lstm", "gru"]'),
     "hidden": ("int", "units per recurrent layer"),
     "layers": ("int", "stacked recurrent layers"),
@@ -137,7 +135,7 @@ LIMITS: dict[str, tuple[int, int]] = {
     "n_measure": (1, 10_000),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
-    "task": TASKS,
+    "task": JOB_TASKS,
     "optimizer": OPTIMIZERS,
     "loss": LOSSES,
     "device": DEVICES,
@@ -193,9 +191,10 @@ def validate_spec(spec: Any) -> list[str]:
         return [f"a job spec must be a mapping of keys to values, not {type(spec).__name__}"]
     task = spec.get("task")
     if task is None:
-        return ["missing key 'task' (one of " + ", ".join(TASKS) + ")"]
-    if task not in TASKS:
-        return [f"unknown task {task!r}{did_you_mean(task, TASKS)}; use one of {', '.join(TASKS)}"]
+        return ["missing key 'task' (one of " + ", ".join(JOB_TASKS) + ")"]
+    if task not in JOB_TASKS:
+        hint = did_you_mean(task, JOB_TASKS)
+        return [f"unknown task {task!r}{hint}; use one of {', '.join(JOB_TASKS)}"]
     if task == "forecast":
         return _forecast_problems(spec)
     keys = SPEC_KEYS[task]

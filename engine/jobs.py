@@ -22,13 +22,12 @@ import torch
 from engine import datasets
 from engine.events import Event, TrainingDone
 from engine.forecast import ForecastConfig, run_forecast
-from engine.job_spec import DEFAULTS, SPEC_KEYS, TASKS, validate_spec
+from engine.job_spec import DEFAULTS, validate_spec
 from engine.metric_format import format_metric, format_named_metric
 from engine.models import ModelConfig, build_model, recursive_forecast
 from engine.train import FitResult, TrainConfig, fit, predict
 
-# the schema lives in the torch-free engine.job_spec; these names stay importable from here
-__all__ = ["DEFAULTS", "SPEC_KEYS", "TASKS", "JobResult", "run_job", "validate_spec"]
+__all__ = ["JobResult", "run_job"]  # the spec's keys and checks: engine.job_spec (no torch)
 
 
 @dataclass

@@ -26,10 +26,9 @@ from torch import nn
 
 from engine.convert import TORCH_MODULES
 from engine.suggest import choice_problem
-from engine.vocabulary import DEFAULT_MODEL_KIND, HEADS
-from engine.vocabulary import MODEL_KINDS as KINDS
+from engine.vocabulary import DEFAULT_MODEL_KIND, HEADS, MODEL_KINDS
 
-__all__ = ["HEADS", "KINDS", "Forecaster", "ModelConfig", "build_model", "recursive_forecast"]
+__all__ = ["Forecaster", "ModelConfig", "build_model", "recursive_forecast"]
 
 
 @dataclass
@@ -67,7 +66,10 @@ class ModelConfig:
 
 def config_problems(cfg: ModelConfig) -> list[str]:
     """What is wrong with `cfg`, as messages (empty when it is valid)."""
-    checks = [choice_problem("kind", cfg.kind, KINDS), choice_problem("head", cfg.head, HEADS)]
+    checks = [
+        choice_problem("kind", cfg.kind, MODEL_KINDS),
+        choice_problem("head", cfg.head, HEADS),
+    ]
     p = [bad for bad in checks if bad]
     for name in ("input_size", "hidden", "layers", "horizon", "n_targets"):
         v = getattr(cfg, name)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.suggest import choice_problem
-from engine.vocabulary import SCALER_KINDS as KINDS
+from engine.vocabulary import SCALER_KINDS
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Scaler:
 
     @classmethod
     def fit(cls, x: np.ndarray, kind: str = "standard") -> Scaler:
-        bad_kind = choice_problem("scaling", kind, KINDS)
+        bad_kind = choice_problem("scaling", kind, SCALER_KINDS)
         if bad_kind:
             raise ValueError(bad_kind)
         x = np.asarray(x, dtype=np.float64).reshape(-1, np.shape(x)[-1])

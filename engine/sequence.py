@@ -21,8 +21,7 @@ import numpy as np
 from engine.cells import CellParams, gru_cell, lstm_cell, rnn_cell
 from engine.layouts import gru_layout, lstm_layout
 from engine.suggest import choice_problem
-from engine.vocabulary import GATE_COUNT
-from engine.vocabulary import MODEL_KINDS as KINDS
+from engine.vocabulary import GATE_COUNT, MODEL_KINDS
 
 Array = np.ndarray
 
@@ -44,7 +43,7 @@ class Stack:
     projections: list[list[Array]] | None = None
 
     def __post_init__(self) -> None:
-        bad_kind = choice_problem("kind", self.kind, KINDS)
+        bad_kind = choice_problem("kind", self.kind, MODEL_KINDS)
         if bad_kind:
             raise ValueError(bad_kind)
         if not self.layers or not all(self.layers):

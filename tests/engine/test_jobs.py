@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.events import BatchEnd, EpochEnd, TrainingDone
-from engine.jobs import run_job, validate_spec
+from engine.job_spec import validate_spec
+from engine.jobs import run_job
 
 TINY = {"hidden": 4, "epochs": 2, "n_train": 40, "n_val": 20, "length": 8, "batch_size": 20}
 

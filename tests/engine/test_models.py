@@ -7,8 +7,10 @@ import json
 import pytest
 import torch
 
-from engine.models import HEADS, KINDS, ModelConfig, build_model, recursive_forecast
+from engine.models import ModelConfig, build_model, recursive_forecast
 from engine.train import TrainConfig, fit
+from engine.vocabulary import HEADS
+from engine.vocabulary import MODEL_KINDS as KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from tutor.lessons.asks import pending_asks
 from tutor.lessons.catalog import load_lesson
 from tutor.lessons.loading import read_lesson
 from tutor.lessons.problems import LessonError, LessonLookupError
-from tutor.lessons.runtime import LessonSession, pending_asks
+from tutor.lessons.runtime import LessonSession
 
 CTA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cta_ridership_daily.csv"
 

@@ -14,26 +14,20 @@ from typing import Any
 
 import numpy as np
 
-from tutor.lessons import display
-
-# Run steps' `ask:` answers live in tutor.lessons.asks; re-exported for the screens and tests.
-from tutor.lessons.asks import asked_values, pending_asks  # noqa: F401
-from tutor.lessons.choice_answers import (
-    check_choice,
-    check_prediction,
-    choice_index,  # noqa: F401 - re-exported for the lesson screen
-    shown_choices,
-)
+from tutor.lessons import display, formula
+from tutor.lessons.asks import asked_values
+from tutor.lessons.choice_answers import check_choice, check_prediction, shown_choices
 from tutor.lessons.diagnosis import Candidate
 from tutor.lessons.judging import StepCase
 from tutor.lessons.outcomes import CheckResult, Preview, not_answerable, unevaluable
 from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.references import LessonReferences
+from tutor.lessons.results import declared_before, resolve
 from tutor.lessons.schema import ChoiceStep, FormulaStep, Lesson, NumericStep, Step
 from tutor.lessons.suggest import did_you_mean
 from tutor.lessons.value_answers import ValueAnswers
 
-__all__ = ["CheckResult", "LessonSession", "Preview", "choice_index", "pending_asks"]
+__all__ = ["LessonSession"]
 
 
 class LessonSession:
@@ -70,8 +64,6 @@ class LessonSession:
     def record_results(self, step_id: str, runs: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Take a finished run step's declared results (from JobResult.runs); later steps'
         references that use them are computed now. Raises LessonLookupError for a missing path."""
-        from tutor.lessons.results import resolve
-
         step = self.step(step_id)
         if not step.runs_job:
             raise LessonLookupError(f'step "{step_id}" is a {step.kind} step, not a run step')
@@ -129,9 +121,6 @@ class LessonSession:
         if not text:
             return ""
         names = self.refs.names_before(step_id) | self.refs.values
-        from tutor.lessons import formula
-        from tutor.lessons.results import declared_before
-
         awaited = set(declared_before(self.lesson, step_id)) - set(names)
 
         def value(src: str) -> str:
