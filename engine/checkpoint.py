@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
 
 from engine import limits
 from engine.checkpoint_schema import model_config_problems, shape_problems
@@ -100,8 +102,6 @@ def save(
     }
     if len(models) > 1:
         header["members"] = str(len(models))
-    from safetensors.torch import save as st_save
-
     tensors = {}
     for i, m in enumerate(models):
         prefix = f"member{i}." if i else ""
@@ -297,8 +297,6 @@ def load_members(
                 f"{config.hidden}, {config.layers} layer(s), head {config.head}): "
                 + " | ".join(parts)
             )
-    from safetensors.torch import load as st_load
-
     try:
         tensors = st_load(raw)
     except Exception as exc:  # safetensors raises its own error type for damaged data

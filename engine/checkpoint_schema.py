@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from engine.covariates import calendar_features
 from engine.limits import (
     MAX_HIDDEN,
     MAX_HORIZON,
@@ -60,6 +62,7 @@ def model_config_problems(config: dict) -> list[str]:
 
 def shape_problems(config: Any, declared: dict[str, list[int]]) -> list[str]:
     """The header's tensor names and shapes against those the config implies (no allocation)."""
+    # torch only here: engine.forecast checks a checkpoint's metadata (the rest) without it
     import torch
 
     from engine.models import build_model
@@ -139,10 +142,6 @@ class CovariateMeta(_Strict):
 
     def n_features(self) -> int:
         """Model inputs these covariates become: numeric, one-hot categories, calendar."""
-        import pandas as pd
-
-        from engine.covariates import calendar_features
-
         calendar = len(calendar_features(pd.DatetimeIndex([]), self.calendar)[1])
         return len(self.numeric) + sum(len(c) for c in self.categorical.values()) + calendar
 

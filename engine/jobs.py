@@ -22,6 +22,8 @@ import torch
 from engine import datasets
 from engine.events import Event, TrainingDone
 from engine.forecast import ForecastConfig, run_forecast
+from engine.gate_activity import gate_activity, tracking
+from engine.gradient_norms import sparkline, step_gradient_norms
 from engine.job_spec import DEFAULTS, validate_spec
 from engine.metric_format import format_metric, format_named_metric
 from engine.models import ModelConfig, build_model, recursive_forecast
@@ -160,8 +162,6 @@ def _run_maxmin(s: dict, on_event, should_stop) -> JobResult:
 def _inside(model, sequence: np.ndarray) -> dict[str, Any]:
     """Gate activations over one validation sequence, and the units that follow its running
     max or min: what the gate heatmap shows (engine.gate_activity)."""
-    from engine.gate_activity import gate_activity, tracking
-
     act = gate_activity(model, sequence)
     state = act["c"] if "c" in act else act["h"]
     return {
@@ -172,8 +172,6 @@ def _inside(model, sequence: np.ndarray) -> dict[str, Any]:
 
 def _run_gradient_norms(s: dict, on_event, should_stop) -> JobResult:
     """Train on max-min as the maxmin task does; measure ||dL/dh_t|| before and after."""
-    from engine.gradient_norms import sparkline, step_gradient_norms
-
     emit = on_event or (lambda e: None)
     n_train, n_val = s["n_train"], s["n_val"]
     X, Y = datasets.maxmin(n_train + n_val, s["length"], seed=s["seed"])

@@ -12,6 +12,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from engine.backward import backward as bptt
+from engine.backward import gru_cell_backward, lstm_cell_backward, rnn_cell_backward
+from engine.cells import gru_cell, lstm_cell, rnn_cell
 from engine.convert import cell_from_torch, kind_of, stack_from_torch
 from engine.sequence import unroll
 
@@ -161,8 +164,6 @@ def _cell_inputs(cell: nn.RNNCellBase, kind: str, x: Array, state):
 
 def _run_cell(cell: nn.RNNCellBase, kind: str, x: Array, state):
     """One step of an nn.RNNCell / LSTMCell / GRUCell, as the cell returns it."""
-    from engine.cells import gru_cell, lstm_cell, rnn_cell
-
     p, zeros, h0, c0 = _cell_inputs(cell, kind, x, state)
     if kind == "lstm":
         c0 = zeros if c0 is None else c0
@@ -190,8 +191,6 @@ def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) 
     (dh0, dc0) for an LSTM; given also when state is None, as the gradient at the zero state),
     "params": {name: gradient} for each of module.named_parameters()}.
     """
-    from engine.backward import backward as bptt
-
     kind, x = _module_input(module, x)
     if isinstance(module, nn.RNNCellBase):
         return _backward_cell(module, kind, x, grad_output, state)
@@ -239,9 +238,6 @@ def backward(module: nn.Module, x, grad_output, state=None, *, grad_state=None) 
 
 def _backward_cell(cell: nn.RNNCellBase, kind: str, x: Array, grad_output, state) -> dict:
     """backward for one step of an nn.RNNCell / LSTMCell / GRUCell."""
-    from engine.backward import gru_cell_backward, lstm_cell_backward, rnn_cell_backward
-    from engine.cells import gru_cell, lstm_cell, rnn_cell
-
     p, zeros, h0, c0 = _cell_inputs(cell, kind, x, state)
     if kind == "lstm" and not isinstance(grad_output, tuple | list):
         grad_output = (grad_output, np.zeros(zeros.shape))  # the loss reads h only

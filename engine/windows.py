@@ -45,7 +45,7 @@ def check_window_memory(n: int, window: int, horizon: int, features: int, target
     per_window = window * features + horizon * targets + horizon * (features - targets)
     need = int(n) * per_window * 4  # float32
     if need > MAX_WINDOW_BYTES:
-        from engine.data import DataError
+        from engine.table_input import DataError  # here: windows need no pandas until a refusal
 
         raise DataError(
             f"{n:,} windows of {window} steps x {features} features would take "
