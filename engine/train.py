@@ -223,6 +223,57 @@ def fit(
 def _fit(model, train, val, cfg, on_event, should_stop, run, device, started) -> FitResult:
     torch.manual_seed(cfg.seed)  # dropout masks
     model.to(device)
+    train_t, val_t = _fit_data(model, train, val, cfg, device)
+    loss_fn = loss_function(cfg.loss, cfg.huber_delta)
+    optimizer = make_optimizer(model, cfg)
+    scheduler = None
+    if cfg.lr_patience is not None:
+        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, factor=cfg.lr_factor, patience=cfg.lr_patience, min_lr=cfg.min_lr
+        )
+    epochs = _Epochs(model, train_t, cfg, optimizer, loss_fn, run, on_event, should_stop)
+    emit = on_event or (lambda e: None)
+    result = FitResult()
+    best = _Best(cfg, keep_weights=val_t is not None or cfg.patience is not None)
+    reason = "completed"
+    model.train()
+    for epoch in range(1, cfg.epochs + 1):
+        lr_now = optimizer.param_groups[0]["lr"]
+        train_loss = epochs.run(epoch)
+        if train_loss is None:
+            reason = "cancelled"
+            break
+        val_loss = evaluate(model, val_t, loss_fn) if val_t is not None else None
+        monitor = val_loss if val_loss is not None else train_loss
+        result.history["train_loss"].append(train_loss)
+        result.history["val_loss"].append(val_loss)
+        result.history["lr"].append(lr_now)
+        result.epochs_run = epoch
+        if not math.isfinite(monitor):
+            raise FloatingPointError(
+                f"{run}: the loss became {monitor} in epoch {epoch}; try a smaller lr or grad_clip"
+            )
+        best.update(monitor, epoch, model, result)
+        if scheduler is not None:
+            scheduler.step(monitor)
+        elapsed = time.perf_counter() - started
+        eta = elapsed / epoch * (cfg.epochs - epoch)
+        emit(EpochEnd(run, epoch, cfg.epochs, train_loss, val_loss, lr_now, elapsed, eta))
+        if best.out_of_patience() and epoch < cfg.epochs:
+            reason = "early_stopped"
+            break
+    best.restore(model, result, reason)
+    model.eval()
+    result.best_val_loss = best.value if (val_t is not None and math.isfinite(best.value)) else None
+    result.reason = reason
+    result.seconds = time.perf_counter() - started
+    emit(TrainingDone(run, reason, result.epochs_run, result.best_val_loss))
+    return result
+
+
+def _fit_data(model, train, val, cfg: TrainConfig, device) -> tuple[tuple, tuple | None]:
+    """(train, val) tensors on the device, targets shaped like the model's output; val from
+    the last rows of train when only cfg.val_fraction asks for it."""
     train_t = _as_tensors(train, device, "train")
     if val is None and cfg.val_fraction > 0:
         n_val = max(1, int(round(train_t[0].shape[0] * cfg.val_fraction)))
@@ -235,97 +286,85 @@ def _fit(model, train, val, cfg, on_event, should_stop, run, device, started) ->
     train_t = (train_t[0], _fit_target_shape(model, train_t[1], "train"), *train_t[2:])
     if val_t is not None:
         val_t = (val_t[0], _fit_target_shape(model, val_t[1], "val"), *val_t[2:])
-    N = train_t[0].shape[0]
-    if N == 0:
+    if train_t[0].shape[0] == 0:
         raise ValueError("no training rows")
-    has_future = len(train_t) == 3
+    return train_t, val_t
 
-    loss_fn = loss_function(cfg.loss, cfg.huber_delta)
-    optimizer = make_optimizer(model, cfg)
-    scheduler = None
-    if cfg.lr_patience is not None:
-        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
-            optimizer, factor=cfg.lr_factor, patience=cfg.lr_patience, min_lr=cfg.min_lr
-        )
-    gen = torch.Generator().manual_seed(cfg.seed)
-    bs = cfg.batch_size
-    n_batches = math.ceil(N / bs)
-    interval = cfg.batch_event_interval
-    emit = on_event or (lambda e: None)
-    stop = should_stop or (lambda: False)
 
-    result = FitResult()
-    best = math.inf
-    best_state = None
-    bad_epochs = 0
-    reason = "completed"
-    model.train()
-    last_batch_event = -math.inf
-    for epoch in range(1, cfg.epochs + 1):
-        lr_now = optimizer.param_groups[0]["lr"]
+class _Epochs:
+    """One pass over the (shuffled) training batches at a time, reporting batch ends."""
+
+    def __init__(self, model, train_t, cfg, optimizer, loss_fn, run, on_event, should_stop):
+        self.model, self.train_t, self.cfg = model, train_t, cfg
+        self.optimizer, self.loss_fn, self.run_name = optimizer, loss_fn, run
+        self.on_event, self.stop = on_event, should_stop or (lambda: False)
+        self.gen = torch.Generator().manual_seed(cfg.seed)
+        self.N = train_t[0].shape[0]
+        self.n_batches = math.ceil(self.N / cfg.batch_size)
+        self.last_batch_event = -math.inf
+
+    def run(self, epoch: int) -> float | None:
+        """The epoch's mean training loss; None when a stop was asked for during it."""
+        cfg, bs, N = self.cfg, self.cfg.batch_size, self.N
         if cfg.shuffle:
-            perm = torch.randperm(N, generator=gen).to(device)
-            epoch_data = [t.index_select(0, perm) for t in train_t]
+            perm = torch.randperm(N, generator=self.gen).to(self.train_t[0].device)
+            epoch_data = [t.index_select(0, perm) for t in self.train_t]
         else:
-            epoch_data = list(train_t)
-        batches = zip(*(t.split(bs) for t in epoch_data), strict=True)
+            epoch_data = list(self.train_t)
         losses = []  # detached batch losses, combined once per epoch: no sync, no op per batch
-        for b, batch in enumerate(batches, start=1):
-            if stop():
-                reason = "cancelled"
-                break
-            xb, yb = batch[0], batch[1]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb, batch[2] if has_future else None), yb)
-            loss.backward()
-            if cfg.grad_clip:
-                nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            optimizer.step()
-            losses.append(loss.detach())
-            if on_event is not None:
-                now = time.perf_counter()
-                if b == n_batches or now - last_batch_event >= interval:
-                    last_batch_event = now
-                    emit(BatchEnd(run, epoch, b, n_batches, loss.item()))
-        if reason == "cancelled":
-            break
+        for b, batch in enumerate(zip(*(t.split(bs) for t in epoch_data), strict=True), start=1):
+            if self.stop():
+                return None
+            losses.append(self._step(batch))
+            self._report(epoch, b, losses[-1])
         # batches are full but maybe the last: weight each batch's mean loss by its rows
-        sizes = torch.full((len(losses),), float(bs), device=device)
+        sizes = torch.full((len(losses),), float(bs), device=self.train_t[0].device)
         sizes[-1] = N - bs * (len(losses) - 1)
-        train_loss = float(torch.stack(losses) @ sizes) / N
-        val_loss = evaluate(model, val_t, loss_fn) if val_t is not None else None
-        monitor = val_loss if val_loss is not None else train_loss
-        result.history["train_loss"].append(train_loss)
-        result.history["val_loss"].append(val_loss)
-        result.history["lr"].append(lr_now)
-        result.epochs_run = epoch
-        if not math.isfinite(monitor):
-            raise FloatingPointError(
-                f"{run}: the loss became {monitor} in epoch {epoch}; try a smaller lr or grad_clip"
-            )
-        if monitor < best - cfg.min_delta:
-            best, bad_epochs = monitor, 0
-            result.best_epoch = epoch
-            if val_t is not None or cfg.patience is not None:
-                best_state = copy.deepcopy(model.state_dict())
-        else:
-            bad_epochs += 1
-        if scheduler is not None:
-            scheduler.step(monitor)
-        elapsed = time.perf_counter() - started
-        eta = elapsed / epoch * (cfg.epochs - epoch)
-        emit(EpochEnd(run, epoch, cfg.epochs, train_loss, val_loss, lr_now, elapsed, eta))
-        if cfg.patience is not None and bad_epochs >= cfg.patience and epoch < cfg.epochs:
-            reason = "early_stopped"
-            break
+        return float(torch.stack(losses) @ sizes) / N
 
-    if best_state is not None and (result.best_epoch != result.epochs_run or reason == "cancelled"):
-        model.load_state_dict(best_state)
-    elif best_state is None:
-        result.best_epoch = result.epochs_run
-    model.eval()
-    result.best_val_loss = best if (val_t is not None and math.isfinite(best)) else None
-    result.reason = reason
-    result.seconds = time.perf_counter() - started
-    emit(TrainingDone(run, reason, result.epochs_run, result.best_val_loss))
-    return result
+    def _step(self, batch: tuple) -> torch.Tensor:
+        self.optimizer.zero_grad(set_to_none=True)
+        future = batch[2] if len(batch) == 3 else None
+        loss = self.loss_fn(self.model(batch[0], future), batch[1])
+        loss.backward()
+        if self.cfg.grad_clip:
+            nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
+        self.optimizer.step()
+        return loss.detach()
+
+    def _report(self, epoch: int, b: int, loss: torch.Tensor) -> None:
+        if self.on_event is None:
+            return
+        now = time.perf_counter()
+        if b == self.n_batches or now - self.last_batch_event >= self.cfg.batch_event_interval:
+            self.last_batch_event = now
+            self.on_event(BatchEnd(self.run_name, epoch, b, self.n_batches, loss.item()))
+
+
+class _Best:
+    """The best monitored loss so far, its weights, and the epochs since it improved."""
+
+    def __init__(self, cfg: TrainConfig, keep_weights: bool) -> None:
+        self.cfg, self.keep_weights = cfg, keep_weights
+        self.value = math.inf
+        self.state = None
+        self.bad_epochs = 0
+
+    def update(self, monitor: float, epoch: int, model: nn.Module, result: FitResult) -> None:
+        if monitor < self.value - self.cfg.min_delta:
+            self.value, self.bad_epochs = monitor, 0
+            result.best_epoch = epoch
+            if self.keep_weights:
+                self.state = copy.deepcopy(model.state_dict())
+        else:
+            self.bad_epochs += 1
+
+    def out_of_patience(self) -> bool:
+        return self.cfg.patience is not None and self.bad_epochs >= self.cfg.patience
+
+    def restore(self, model: nn.Module, result: FitResult, reason: str) -> None:
+        """End with the best epoch's weights (kept only with validation data or patience)."""
+        if self.state is None:
+            result.best_epoch = result.epochs_run
+        elif result.best_epoch != result.epochs_run or reason == "cancelled":
+            model.load_state_dict(self.state)
