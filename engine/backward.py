@@ -304,7 +304,7 @@ def backward(
     fwd = unroll(stack, x, h0, c0, batch_first=batch_first, traces=True)
     if batch_first:
         x = np.moveaxis(x, -2, 0)
-    T, batch = x.shape[0], x.shape[1:-1]
+    batch = x.shape[1:-1]
     L, D, H, P = stack.num_layers, stack.num_directions, stack.hidden_size, stack.output_size
     h0 = np.zeros((L * D, *batch, P)) if h0 is None else as_f64(h0)
     if stack.kind == "lstm":
@@ -316,57 +316,73 @@ def backward(
     d_h_n = _grad_arg(d_h_n, h0.shape, "d_h_n")
     d_c_n = _grad_arg(d_c_n, c0.shape, "d_c_n") if c0 is not None else None
 
-    # every layer's input, rebuilt from the forward traces (h passed on = projected h)
-    inputs = [x]
-    for layer in range(L - 1):
-        outs = [
-            np.stack([_passed_on(stack, layer, d, tr) for tr in fwd.traces[layer][d]])
-            for d in range(D)
-        ]
-        inputs.append(np.concatenate(outs, axis=-1))
-
+    inputs = _layer_inputs(stack, fwd, x)
     dh0, dc0 = np.zeros_like(h0), (np.zeros_like(c0) if c0 is not None else None)
     params: list[list[ParamGrads]] = [[] for _ in range(L)]
     traces: list[list[list]] = [[] for _ in range(L)]
     for layer in range(L - 1, -1, -1):
-        layer_in = inputs[layer]
-        d_in = np.zeros_like(layer_in)
+        d_in = np.zeros_like(inputs[layer])
         for direction in range(D):
             row = layer * D + direction
-            p = stack.layers[layer][direction]
-            W_hr = stack.projections[layer][direction] if stack.projections is not None else None
-            acc = _zeros_grads(p, W_hr)
-            steps: list = [None] * T
-            fwd_times = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
-            dh_carry, dc_carry = d_h_n[row], (d_c_n[row] if d_c_n is not None else None)
+            state = (h0[row], c0[row] if c0 is not None else None)
+            d_state = (d_h_n[row], d_c_n[row] if d_c_n is not None else None)
             d_out_dir = d_out[..., direction * P : (direction + 1) * P]
-            for k in range(T - 1, -1, -1):
-                t = fwd_times[k]
-                tr = fwd.traces[layer][direction][t]
-                if k == 0:
-                    h_prev, c_prev = h0[row], (c0[row] if c0 is not None else None)
-                else:
-                    prev = fwd.traces[layer][direction][fwd_times[k - 1]]
-                    h_prev = _passed_on(stack, layer, direction, prev)
-                    c_prev = prev.c if c0 is not None else None
-                dh = d_out_dir[t] + dh_carry  # dL/dh passed on: from above and from the next step
-                if W_hr is not None:
-                    acc.dW_hr += _outer(dh, tr.h)
-                    dh = dh @ W_hr
-                g = _cell_backward(stack, p, tr, layer_in[t], h_prev, c_prev, dh, dc_carry)
-                acc += g.params
-                d_in[t] += g.dx
-                dh_carry = g.dh_prev
-                dc_carry = g.dc_prev if isinstance(g, LSTMGrads) else None
-                steps[t] = g
-            dh0[row] = dh_carry
+            acc, steps, (dh0[row], dc_first) = _through_time(
+                stack, fwd, (layer, direction), inputs[layer], state, d_out_dir, d_state, d_in
+            )
             if dc0 is not None:
-                dc0[row] = dc_carry
+                dc0[row] = dc_first
             params[layer].append(acc)
             traces[layer].append(steps)
         d_out = d_in  # the gradient reaching the layer below through its output
     dx = np.moveaxis(d_out, 0, -2) if batch_first else d_out
     return SequenceGrads(dx=dx, dh0=dh0, dc0=dc0, params=params, traces=traces, output=fwd.output)
+
+
+def _layer_inputs(stack: Stack, fwd, x: Array) -> list[Array]:
+    """Every layer's input, rebuilt from the forward traces (h passed on = projected h)."""
+    inputs = [x]
+    for layer in range(stack.num_layers - 1):
+        outs = [
+            np.stack([_passed_on(stack, layer, d, tr) for tr in fwd.traces[layer][d]])
+            for d in range(stack.num_directions)
+        ]
+        inputs.append(np.concatenate(outs, axis=-1))
+    return inputs
+
+
+def _through_time(stack: Stack, fwd, where, layer_in, state, d_out, d_state, d_in):
+    """One layer and direction walked back from its last step: its weight gradients, the
+    steps' gradient traces and dL/d(initial state); dL/d(its input) is added into d_in."""
+    layer, direction = where
+    h0, c0 = state
+    dh_carry, dc_carry = d_state
+    p = stack.layers[layer][direction]
+    W_hr = stack.projections[layer][direction] if stack.projections is not None else None
+    acc = _zeros_grads(p, W_hr)
+    T = len(layer_in)
+    steps: list = [None] * T
+    fwd_times = list(range(T)) if direction == 0 else list(range(T - 1, -1, -1))
+    for k in range(T - 1, -1, -1):
+        t = fwd_times[k]
+        tr = fwd.traces[layer][direction][t]
+        if k == 0:
+            h_prev, c_prev = h0, c0
+        else:
+            prev = fwd.traces[layer][direction][fwd_times[k - 1]]
+            h_prev = _passed_on(stack, layer, direction, prev)
+            c_prev = prev.c if c0 is not None else None
+        dh = d_out[t] + dh_carry  # dL/dh passed on: from above and from the next step
+        if W_hr is not None:
+            acc.dW_hr += _outer(dh, tr.h)
+            dh = dh @ W_hr
+        g = _cell_backward(stack, p, tr, layer_in[t], h_prev, c_prev, dh, dc_carry)
+        acc += g.params
+        d_in[t] += g.dx
+        dh_carry = g.dh_prev
+        dc_carry = g.dc_prev if isinstance(g, LSTMGrads) else None
+        steps[t] = g
+    return acc, steps, (dh_carry, dc_carry)
 
 
 def _passed_on(stack: Stack, layer: int, direction: int, tr) -> Array:
