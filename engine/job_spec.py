@@ -142,47 +142,73 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _check_value(key: str, kind: str, v: Any) -> str | None:
-    if kind == "int":
-        if not isinstance(v, int) or isinstance(v, bool):
-            return f"{key} must be a whole number, not {v!r}"
-        lo, hi = LIMITS.get(key, (-(2**31), 2**31))
-        if not lo <= v <= hi:
-            return f"{key} must be between {lo} and {hi}, not {v}"
-    elif kind == "float":
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
-            return f"{key} must be a number, not {v!r}"
-        if key == "lr" and not 0 < v <= LR_MAX:
-            return f"lr must be positive (and at most {LR_MAX:g}), not {v}"
-        if key == "dropout" and not 0 <= v < 1:
-            return f"dropout must be in [0, 1), not {v}"
-        if key == "grad_clip" and v < 0:
-            return f"grad_clip must be >= 0 (0: off), not {v}"
-    elif kind == "bool":
-        if not isinstance(v, bool):
-            return f"{key} must be true or false, not {v!r}"
-    elif kind == "str":
-        if not isinstance(v, str):
-            return f"{key} must be text, not {v!r}"
-        if key in CHOICES:
-            return choice_problem(key, v, CHOICES[key])
-    elif kind == "models":
-        kinds = ", ".join(MODEL_KINDS)
-        if not isinstance(v, (list, tuple)) or not v:
-            return f"models must be a non-empty list of {kinds}"
-        for m in v:
-            if m not in MODEL_KINDS:
-                return f"models: unknown model {m!r}{did_you_mean(m, MODEL_KINDS)}; use {kinds}"
-        if len(set(v)) != len(v):
-            return "models: each model may appear once"
-    elif kind == "floats":
-        if not isinstance(v, (list, tuple)) or not v:
-            return f"{key} must be a non-empty list of numbers"
-        if any(not isinstance(b, (int, float)) or isinstance(b, bool) for b in v):
-            return f"{key} must hold numbers only, not {v!r}"
-        if len(set(v)) != len(v):
-            return f"{key}: each value may appear once"
+def _check_int(key: str, v: Any) -> str | None:
+    if not isinstance(v, int) or isinstance(v, bool):
+        return f"{key} must be a whole number, not {v!r}"
+    lo, hi = LIMITS.get(key, (-(2**31), 2**31))
+    if not lo <= v <= hi:
+        return f"{key} must be between {lo} and {hi}, not {v}"
     return None
+
+
+def _check_float(key: str, v: Any) -> str | None:
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
+        return f"{key} must be a number, not {v!r}"
+    if key == "lr" and not 0 < v <= LR_MAX:
+        return f"lr must be positive (and at most {LR_MAX:g}), not {v}"
+    if key == "dropout" and not 0 <= v < 1:
+        return f"dropout must be in [0, 1), not {v}"
+    if key == "grad_clip" and v < 0:
+        return f"grad_clip must be >= 0 (0: off), not {v}"
+    return None
+
+
+def _check_bool(key: str, v: Any) -> str | None:
+    return None if isinstance(v, bool) else f"{key} must be true or false, not {v!r}"
+
+
+def _check_str(key: str, v: Any) -> str | None:
+    if not isinstance(v, str):
+        return f"{key} must be text, not {v!r}"
+    return choice_problem(key, v, CHOICES[key]) if key in CHOICES else None
+
+
+def _check_models(key: str, v: Any) -> str | None:
+    kinds = ", ".join(MODEL_KINDS)
+    if not isinstance(v, (list, tuple)) or not v:
+        return f"models must be a non-empty list of {kinds}"
+    for m in v:
+        if m not in MODEL_KINDS:
+            return f"models: unknown model {m!r}{did_you_mean(m, MODEL_KINDS)}; use {kinds}"
+    if len(set(v)) != len(v):
+        return "models: each model may appear once"
+    return None
+
+
+def _check_floats(key: str, v: Any) -> str | None:
+    if not isinstance(v, (list, tuple)) or not v:
+        return f"{key} must be a non-empty list of numbers"
+    if any(not isinstance(b, (int, float)) or isinstance(b, bool) for b in v):
+        return f"{key} must hold numbers only, not {v!r}"
+    if len(set(v)) != len(v):
+        return f"{key}: each value may appear once"
+    return None
+
+
+# SPEC_KEYS' value kinds -> the check of a value of that kind
+_CHECKS = {
+    "int": _check_int,
+    "float": _check_float,
+    "bool": _check_bool,
+    "str": _check_str,
+    "models": _check_models,
+    "floats": _check_floats,
+}
+
+
+def _check_value(key: str, kind: str, v: Any) -> str | None:
+    check = _CHECKS.get(kind)
+    return check(key, v) if check else None
 
 
 def validate_spec(spec: Any) -> list[str]:
