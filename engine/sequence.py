@@ -126,18 +126,8 @@ def unroll(
 
     h0 is (L*D, ..., H_out) and c0 (L*D, ..., H); None means zeros.
     """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim < 2:
-        raise ValueError(f"x must be (T, ..., I) with at least 2 dimensions, got shape {x.shape}")
-    if batch_first:
-        if x.ndim < 3:
-            raise ValueError(f"batch_first needs x shaped (N, T, I), got shape {x.shape}")
-        x = np.moveaxis(x, -2, 0)
-    T, batch, I = x.shape[0], x.shape[1:-1], x.shape[-1]
-    if T < 1:
-        raise ValueError("the sequence is empty (T = 0); give at least one time step")
-    if I != stack.input_size:
-        raise ValueError(f"x has {I} features per step but the stack expects {stack.input_size}")
+    x = _time_major(stack, x, batch_first)
+    batch = x.shape[1:-1]
     L, D, H, P = stack.num_layers, stack.num_directions, stack.hidden_size, stack.output_size
     h0 = _initial(h0, (L * D, *batch, P), "h0")
     c0 = _initial(c0, (L * D, *batch, H), "c0") if stack.kind == "lstm" else None
@@ -151,17 +141,10 @@ def unroll(
         outputs, layer_traces = [], []
         for direction, p in enumerate(cells):
             row = layer * D + direction
-            h, c = h0[row], (c0[row] if c0 is not None else None)
-            times = range(T) if direction == 0 else range(T - 1, -1, -1)
-            out = np.empty((T, *batch, P))
-            steps: list = [None] * T
-            for t in times:
-                tr, h, c = cell_step(stack, p, layer_input[t], h, c)
-                if stack.projections is not None:
-                    h = h @ stack.projections[layer][direction].T
-                out[t] = h
-                steps[t] = tr
-            h_n[row] = h
+            state = (h0[row], c0[row] if c0 is not None else None)
+            out, steps, (h_n[row], c) = _one_direction(
+                stack, (layer, direction), p, layer_input, state
+            )
             if c_n is not None:
                 c_n[row] = c
             outputs.append(out)
@@ -171,6 +154,41 @@ def unroll(
             all_traces.append(layer_traces)
     output = np.moveaxis(layer_input, 0, -2) if batch_first else layer_input
     return SequenceResult(output=output, h_n=h_n, c_n=c_n, traces=all_traces)
+
+
+def _time_major(stack: Stack, x: Array, batch_first: bool) -> Array:
+    """x as float64 (T, ..., I), checked against the stack."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim < 2:
+        raise ValueError(f"x must be (T, ..., I) with at least 2 dimensions, got shape {x.shape}")
+    if batch_first:
+        if x.ndim < 3:
+            raise ValueError(f"batch_first needs x shaped (N, T, I), got shape {x.shape}")
+        x = np.moveaxis(x, -2, 0)
+    if x.shape[0] < 1:
+        raise ValueError("the sequence is empty (T = 0); give at least one time step")
+    if x.shape[-1] != stack.input_size:
+        raise ValueError(
+            f"x has {x.shape[-1]} features per step but the stack expects {stack.input_size}"
+        )
+    return x
+
+
+def _one_direction(stack: Stack, where, p: CellParams, layer_input: Array, state):
+    """One layer's cells run over the sequence in one direction (backward from t = T-1):
+    the outputs (T, ..., P), each step's trace, and the final (h, c)."""
+    layer, direction = where
+    h, c = state
+    T = layer_input.shape[0]
+    out = np.empty((T, *layer_input.shape[1:-1], stack.output_size))
+    steps: list = [None] * T
+    for t in range(T) if direction == 0 else range(T - 1, -1, -1):
+        tr, h, c = cell_step(stack, p, layer_input[t], h, c)
+        if stack.projections is not None:
+            h = h @ stack.projections[layer][direction].T
+        out[t] = h
+        steps[t] = tr
+    return out, steps, (h, c)
 
 
 def _initial(state: Array | None, shape: tuple[int, ...], name: str) -> Array:
