@@ -169,7 +169,7 @@ def test_missing_future_covariates_are_found_before_any_training():
 
 
 def test_save_is_written_only_when_the_run_succeeds(tmp_path, monkeypatch):
-    import engine.forecast.run as run_module
+    import engine.forecast.intervals as run_module
 
     def broken(*a, **k):
         raise ForecastError("intervals failed")
