@@ -19,7 +19,11 @@ bytes of each file the case wrote (--out, --save, --export-data): text as text, 
 as its SHA-256.
 
 Normalized, because it differs from run to run whatever the code does:
-- temporary paths: pytest's base folder is fixed (--basetemp) and written `<basetemp>`; a folder
+- a checkpoint (safetensors) is recorded as its header parsed and sorted, and the SHA-256 of its
+  tensor bytes: the safetensors writer puts the metadata's keys in hash-map order, different on
+  every run;
+- temporary paths: pytest's base folder (--basetemp, in a fresh temporary folder) is written
+  `<basetemp>`; a folder
   made by tempfile.mkdtemp under the run's TMPDIR (random name) is written `<tmp-K>`, K its order
   of appearance in the case; the EXTRA cases' folder is written `<data>`.
 Nothing else is: the CLI prints no wall times with --quiet (every case here is quiet or not a
@@ -224,7 +228,33 @@ def _file_record(path: Path) -> str | None:
     try:
         return data.decode()
     except UnicodeDecodeError:
-        return "sha256:" + hashlib.sha256(data).hexdigest()
+        pass
+    header = _safetensors_header(data)
+    if header is not None:  # its metadata's key order is a hash map's: compare it sorted
+        n = 8 + int.from_bytes(data[:8], "little")
+        tensors = hashlib.sha256(data[n:]).hexdigest()
+        return f"safetensors header {json.dumps(header, sort_keys=True)} tensors sha256:{tensors}"
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _safetensors_header(data: bytes) -> dict | None:
+    if len(data) < 8:
+        return None
+    n = int.from_bytes(data[:8], "little")
+    try:
+        header = json.loads(data[8 : 8 + n])
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(header, dict):
+        return None
+    meta = header.get("__metadata__", {})
+    # metadata values that are JSON themselves, parsed so their own key order cannot differ
+    for k, v in meta.items():
+        try:
+            meta[k] = json.loads(v)
+        except (TypeError, ValueError):
+            pass
+    return header
 
 
 def record(folder: Path, name: str, args: list[str], result, roots: dict[str, str]) -> None:
@@ -308,10 +338,7 @@ def run_extra(folder: Path, work: Path) -> None:
 
 def record_all(folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=False)
-    # a fixed work folder, so paths (and the lines they are printed in) have the same length
-    work = Path(tempfile.gettempdir()) / f"same-output-{os.getuid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work = Path(tempfile.mkdtemp(prefix="same-output-"))  # its paths are normalized away
     try:
         run_tests(folder, work)
         run_extra(folder, work)
