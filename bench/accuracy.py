@@ -87,9 +87,9 @@ def lstm_tutor_fc(frame: pd.DataFrame, h: int) -> dict:
     lo, hi = f"y_lower_{LEVEL}", f"y_upper_{LEVEL}"
     if lo in r.forecast:
         out["lo"], out["hi"] = r.forecast[lo].to_numpy(float), r.forecast[hi].to_numpy(float)
-    picked = r.choice.get("forecast")
+    picked = r.choice.forecast
     if picked == "model":
-        picked = "+".join(filter(None, (r.choice.get("inputs"), r.choice.get("combined_with"))))
+        picked = "+".join(filter(None, (r.choice.inputs, r.choice.combined_with)))
     out["chosen"] = picked
     return out
 

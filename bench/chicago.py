@@ -93,7 +93,7 @@ def main() -> int:
                 r.metrics["seasonal_naive"]["rmse"] / sd,
                 r.metrics["naive"]["rmse"] / sd,
                 time.perf_counter() - t,
-                r.training.get("epochs_run"),
+                r.training.epochs_run,
             )
         )
 
@@ -127,7 +127,7 @@ def main() -> int:
             r.metrics["seasonal_naive"]["mae"],
             r.metrics["naive"]["mae"],
             seconds,
-            r.training.get("epochs_run"),
+            r.training.epochs_run,
         )
     )
     # the seed builds its windows inside 2019-01..05, so it scores only the days from 02-26 on
@@ -145,7 +145,7 @@ def main() -> int:
             mae_of("seasonal_naive"),
             mae_of("naive"),
             seconds,
-            r.training.get("epochs_run"),
+            r.training.epochs_run,
         )
     )
 

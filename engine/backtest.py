@@ -18,7 +18,14 @@ import pandas as pd
 
 from engine.baselines import every_baseline, season_length
 from engine.data import DataError
-from engine.forecast import ForecastConfig, ForecastError, load_data, run_forecast, validate_config
+from engine.forecast import (
+    ForecastConfig,
+    ForecastError,
+    ForecastResult,
+    load_data,
+    run_forecast,
+    validate_config,
+)
 from engine.metrics import all_metrics
 
 METRICS = ("mae", "rmse", "mase")
@@ -82,27 +89,31 @@ def rolling_origin(
             load=None,
         )
         r = run_forecast(cfg, on_event, should_stop)
-        actual = y[n_train : n_train + h][None]
-        origin = np.array([n_train])
-        m = season if n_train > season else 1
-        # the baselines read only the rows before the origin
-        preds = {
-            "model": r.forecast[targets].to_numpy(np.float64)[None],
-            **every_baseline(y, origin, h, m),
-        }
-        row: dict = {"cutoff": cutoff}
-        for name, p in preds.items():
-            scores, _ = all_metrics(actual, p, y[:n_train], m)
-            for k in METRICS:
-                row[f"{name}_{k}"] = scores[k] if scores[k] is not None else np.nan
-        row["chosen"] = r.choice.get("forecast", "model")
-        for level in r.intervals:
-            lo = r.forecast[[f"{t}_lower_{level:g}" for t in targets]].to_numpy()
-            hi = r.forecast[[f"{t}_upper_{level:g}" for t in targets]].to_numpy()
-            row[f"coverage_{level:g}"] = float(np.mean((actual[0] >= lo) & (actual[0] <= hi)))
+        row = {"cutoff": cutoff, **_scored(r, y, n_train, h, season if n_train > season else 1)}
         rows.append(row)
     out = pd.DataFrame(rows)
     mean = out.drop(columns=["cutoff", "chosen"]).mean().to_dict()
     return pd.concat(
         [out, pd.DataFrame([{"cutoff": "mean", "chosen": "", **mean}])], ignore_index=True
     )
+
+
+def _scored(r: ForecastResult, y: np.ndarray, n_train: int, h: int, m: int) -> dict:
+    """One cut-off's columns: each forecaster's metrics on the `h` rows after it, what the run
+    chose and its intervals' coverage."""
+    actual = y[n_train : n_train + h][None]
+    # the baselines read only the rows before the origin
+    preds = {
+        "model": r.forecast[r.targets].to_numpy(np.float64)[None],
+        **every_baseline(y, np.array([n_train]), h, m),
+    }
+    row: dict = {}
+    for name, p in preds.items():
+        scores, _ = all_metrics(actual, p, y[:n_train], m)
+        for k in METRICS:
+            row[f"{name}_{k}"] = scores[k] if scores[k] is not None else np.nan
+    row["chosen"] = r.choice.forecast if r.choice is not None else "model"
+    for level in r.intervals:
+        lo, hi = r.interval(level)
+        row[f"coverage_{level:g}"] = float(np.mean((actual[0] >= lo) & (actual[0] <= hi)))
+    return row

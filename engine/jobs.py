@@ -252,17 +252,19 @@ def _run_forecast(spec: dict, on_event, should_stop) -> JobResult:
     config = {k: v for k, v in spec.items() if k != "task"}
     started = time.perf_counter()
     res = run_forecast(config, on_event, should_stop)
-    metrics, history, training = res.metrics, res.history, res.training
+    metrics, history = res.metrics, res.history
+    reason = res.training.reason if res.training is not None else "completed"
+    epochs_run = res.training.epochs_run if res.training is not None else None
     result = JobResult(task="forecast", spec=dict(spec), detail=res)
     run = str(spec.get("model", ForecastConfig.model))  # the name engine.forecast tags events with
     result.runs[run] = {
         "metrics": dict(metrics),
         "history": dict(history),
-        "reason": training.get("reason", "completed"),
-        "epochs_run": training.get("epochs_run", len(history.get("train_loss", []))),
+        "reason": reason,
+        "epochs_run": epochs_run if epochs_run is not None else len(history.get("train_loss", [])),
         "seconds": time.perf_counter() - started,
     }
-    result.cancelled = training.get("reason") == "cancelled"
+    result.cancelled = reason == "cancelled"
     lines = ["holdout metrics:"]
     for name, m in metrics.items():
         shown = ", ".join(f"{k} {format_named_metric(k, v)}" for k, v in m.items() if v is not None)

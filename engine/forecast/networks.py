@@ -12,6 +12,7 @@ import numpy as np
 
 from engine.forecast.config import ForecastError
 from engine.forecast.inputs import available_modes
+from engine.forecast.result import Retrained
 from engine.forecast.setting import Loaded, Setting
 from engine.forecast.strategies import predict, train, train_horizon
 from engine.limits import MAX_SEED
@@ -36,9 +37,7 @@ class Refit:
     best (so the newest data is not thrown away)."""
 
     models: tuple[Any, ...]
-    epochs: tuple[int, ...]
-    rows: int
-    seconds: float
+    run: Retrained  # epochs per network, rows, seconds
 
 
 def loaded_networks(s: Setting, loaded: Loaded) -> list[Network]:
@@ -122,12 +121,8 @@ def refit(
         if fr.reason == "cancelled":
             return None
         done.append((net, epochs, fr.seconds))
-    return Refit(
-        models=tuple(net for net, _, _ in done),
-        epochs=tuple(e for _, e, _ in done),
-        rows=s.rows,
-        seconds=sum(sec for _, _, sec in done),
-    )
+    run = Retrained(tuple(e for _, e, _ in done), s.rows, sum(sec for _, _, sec in done))
+    return Refit(tuple(net for net, _, _ in done), run)
 
 
 def forecast_ahead(s: Setting, members: list[Network], models: list[Any]) -> np.ndarray:

@@ -23,6 +23,7 @@ assemble        -> ForecastResult (and the checkpoint, `save`, once everything s
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +40,7 @@ from engine.forecast.intervals import calibrate
 from engine.forecast.networks import Network, Refit, fit_networks, forecast_ahead, loaded_networks
 from engine.forecast.networks import refit as refit_networks
 from engine.forecast.prepare import load_data
-from engine.forecast.result import ForecastResult
+from engine.forecast.result import Choice, ForecastResult, HoldoutSpan, Training
 from engine.forecast.scoring import baselines
 from engine.forecast.selection import Selection, combine_with, select
 from engine.forecast.setting import Loaded, Setting, settle
@@ -93,38 +94,38 @@ def run_series(
     if loaded is None and sel.chosen == "model" and s.config.refit and _refittable(s, training):
         refit = refit_networks(s, list(sel.members), on_event, should_stop)
     if refit is not None:
-        training["refit"] = {"epochs": list(refit.epochs), "rows": refit.rows,
-                             "seconds": refit.seconds}  # fmt: skip
-        training["seconds"] = training.get("seconds", 0.0) + refit.seconds
+        seconds = training.seconds + refit.run.seconds
+        training = dataclasses.replace(training, refit=refit.run, seconds=seconds)
     models = list(refit.models) if refit is not None else [n.model for n in sel.members]
     values = _ahead(s, sel, models)
     return _assemble(s, networks, sel, refit, models, values, training, history, loaded,
                      warnings)  # fmt: skip
 
 
-def _refittable(s: Setting, training: dict[str, Any]) -> bool:
-    return training.get("reason") != "cancelled" and s.rows - s.prep.n_train > 0
+def _refittable(s: Setting, training: Training) -> bool:
+    return training.reason != "cancelled" and s.rows - s.prep.n_train > 0
 
 
 def _training(
     s: Setting, networks: list[Network], sel: Selection, loaded: Loaded | None, warnings: list
-) -> tuple[dict[str, Any], dict[str, list[float]]]:
+) -> tuple[Training, dict[str, list[float]]]:
     """(training summary, the lead network's loss history); a cancel is said in `warnings`."""
     if loaded is not None:
-        return {"reason": "loaded", "checkpoint": str(s.config.load)}, {}
+        return Training("loaded", checkpoint=str(s.config.load)), {}
     if s.short:
-        return {"reason": "not_trained", "seconds": 0.0}, {}
+        return Training("not_trained"), {}
     fr = sel.members[0].fit
-    training = {
-        "reason": fr.reason,
-        "epochs_run": fr.epochs_run,
-        "best_epoch": fr.best_epoch,
-        "best_val_loss": fr.best_val_loss,
-        "seconds": sum(n.fit.seconds for n in networks),
-    }
+    reason = fr.reason
     if any(n.fit.reason == "cancelled" for n in networks):
-        training["reason"] = "cancelled"
+        reason = "cancelled"
         warnings.append(f"training was cancelled after {fr.epochs_run} epoch(s)")
+    training = Training(
+        reason,
+        seconds=sum(n.fit.seconds for n in networks),
+        epochs_run=fr.epochs_run,
+        best_epoch=fr.best_epoch,
+        best_val_loss=fr.best_val_loss,
+    )
     return training, {k: list(v) for k, v in fr.history.items()}
 
 
@@ -144,7 +145,7 @@ def _assemble(
     refit: Refit | None,
     models: list[Any],
     values: np.ndarray,
-    training: dict[str, Any],
+    training: Training,
     history: dict[str, list[float]],
     loaded: Loaded | None,
     warnings: list[str],
@@ -195,26 +196,27 @@ def _metadata(s: Setting, sel: Selection, models: list[Any]) -> dict[str, Any]:
 
 def _choice(
     s: Setting, networks: list[Network], sel: Selection, refit: Refit | None, models: list[Any]
-) -> dict[str, Any]:
-    config, dates, hold = s.config, s.series.dates, s.hold
-    return {
-        "forecast": sel.chosen,
-        "inputs": sel.pick.network,  # level | seasonal | global | ensemble (their average)
-        "combined_with": sel.pick.combined_with,  # a baseline averaged with the network
-        "inputs_tried": list(dict.fromkeys(n.mode for n in networks)),
-        "seeds": config.seeds,  # networks per input mode (None: loaded, or too short for any)
-        "refit": refit is not None,
-        "window": config.window,
-        "horizon": s.h,
-        "hidden": models[0].config.hidden if models else None,
-        "holdout": {
-            "from": str(pd.Timestamp(dates[hold[0]]).date()),
-            "to": str(pd.Timestamp(dates[hold[-1] + s.h - 1]).date()),
-            "rows": int(s.rows - s.prep.n_train),
-            "windows": int(len(hold)),
-        },
-        "notes": list(s.notes),
-    }
+) -> Choice:
+    dates, hold = s.series.dates, s.hold
+    span = HoldoutSpan(
+        start=str(pd.Timestamp(dates[hold[0]]).date()),
+        end=str(pd.Timestamp(dates[hold[-1] + s.h - 1]).date()),
+        rows=int(s.rows - s.prep.n_train),
+        windows=int(len(hold)),
+    )
+    return Choice(
+        forecast=sel.chosen,
+        inputs=sel.pick.network,
+        combined_with=sel.pick.combined_with,
+        inputs_tried=tuple(dict.fromkeys(n.mode for n in networks)),
+        seeds=s.config.seeds,
+        refit=refit is not None,
+        window=s.config.window,
+        horizon=s.h,
+        hidden=models[0].config.hidden if models else None,
+        holdout=span,
+        notes=s.notes,
+    )
 
 
 def forecast_from_checkpoint(

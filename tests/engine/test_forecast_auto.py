@@ -71,14 +71,14 @@ def test_a_36_point_monthly_series_forecasts_with_a_shrunk_window():
     y = 80 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(1).normal(0, 1, 36)
     r = run_forecast(ForecastConfig(data=series(y, "MS"), date="date", targets=["y"], horizon=12))
     assert len(r.forecast) == 12 and np.isfinite(r.forecast["y"]).all()
-    assert r.choice["window"] < 24 and any("shrunk" in n for n in r.choice["notes"])
-    assert r.choice["holdout"]["rows"] == 12  # one horizon: all the holdout a short series gets
+    assert r.choice.window < 24 and any("shrunk" in n for n in r.choice.notes)
+    assert r.choice.holdout.rows == 12  # one horizon: all the holdout a short series gets
 
 
 def test_too_short_for_any_network_forecasts_with_a_baseline_and_says_so():
     y = 20 + 1.5 * np.arange(20) + np.random.default_rng(0).normal(0, 0.1, 20)
     r = run_forecast(ForecastConfig(data=series(y, "YS"), date="date", targets=["y"], horizon=10))
-    assert r.choice["forecast"] == "drift"  # a steady trend: drift beats naive on the last rows
+    assert r.choice.forecast == "drift"  # a steady trend: drift beats naive on the last rows
     assert r.metrics["model"]["mae"] is None
     assert any("too few to train" in w and "drift" in w for w in r.warnings)
     slope = (y[-1] - y[0]) / 19
@@ -112,12 +112,12 @@ def test_a_network_that_loses_falls_back_to_the_winning_baseline_and_warns():
     cfg = dict(data=df, date="date", targets=["y"], horizon=7, window=14, hidden=2, epochs=1,
                inputs="level", calendar=False)  # fmt: skip
     r = run_forecast(ForecastConfig(**cfg))
-    assert r.choice["forecast"] == "seasonal_naive"
+    assert r.choice.forecast == "seasonal_naive"
     assert any("lost to seasonal naive" in w and "fallback" in w for w in r.warnings)
     np.testing.assert_allclose(r.forecast["y"], df["y"].to_numpy()[-7:])
     assert r.to_json()["choice"]["forecast"] == "seasonal_naive"
     kept = run_forecast(ForecastConfig(**cfg, fallback=False))
-    assert kept.choice["forecast"] == "model"
+    assert kept.choice.forecast == "model"
     assert any("lost to seasonal naive" in w and "no fallback" in w for w in kept.warnings)
     assert not np.allclose(kept.forecast["y"], df["y"].to_numpy()[-7:])
 
@@ -125,9 +125,9 @@ def test_a_network_that_loses_falls_back_to_the_winning_baseline_and_warns():
 def test_the_holdout_period_and_rows_are_reported():
     r = run_forecast(ForecastConfig(data=seasonal_exact(), date="date", targets=["y"], horizon=7,
                                     test_size=21, **FAST))  # fmt: skip
-    hold = r.choice["holdout"]
-    assert hold["rows"] == 21 and hold["windows"] == 15
-    assert hold["from"] == "2001-06-29" and hold["to"] == "2001-07-19"
+    hold = r.choice.holdout
+    assert hold.rows == 21 and hold.windows == 15
+    assert hold.start == "2001-06-29" and hold.end == "2001-07-19"
 
 
 # --- intervals --------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_a_short_trending_seasonal_series_falls_back_to_seasonal_drift_and_says_
             data=frame(y, "MS"), date="date", targets=["y"], horizon=12, hidden=2, epochs=1, seed=0
         )  # fmt: skip
     )
-    assert r.choice["forecast"] == "seasonal_drift"
+    assert r.choice.forecast == "seasonal_drift"
     assert any("seasonal naive with drift" in w and "fallback" in w for w in r.warnings)
     expected = seasonal_drift(y[:, None], np.array([48]), 12, 12)[0, :, 0]
     np.testing.assert_allclose(r.forecast["y"], expected)
@@ -100,10 +100,10 @@ def test_the_average_is_kept_only_when_it_beats_the_network_alone():
 def test_without_fallback_the_forecast_is_the_networks_own_not_an_average():
     df = ar2_weekly(6)
     averaged = run_forecast(ForecastConfig(data=df, date="date", targets=["y"], horizon=7, **FAST))
-    assert averaged.choice["combined_with"] == "naive"  # the premise of this case
+    assert averaged.choice.combined_with == "naive"  # the premise of this case
     alone = run_forecast(ForecastConfig(data=df, date="date", targets=["y"], horizon=7,
                                         fallback=False, **FAST))  # fmt: skip
-    assert alone.choice["forecast"] == "model" and alone.choice["combined_with"] is None
+    assert alone.choice.forecast == "model" and alone.choice.combined_with is None
     assert not np.allclose(alone.forecast["y"], averaged.forecast["y"])
 
 
@@ -115,10 +115,10 @@ def test_a_saved_forecast_loads_back_to_the_same_numbers(tmp_path, seed, what):
     df, path = ar2_weekly(seed), tmp_path / "m.ckpt"
     cfg = dict(data=df, date="date", targets=["y"], horizon=7)
     saved = run_forecast(ForecastConfig(**cfg, save=path, refit=False, **FAST))
-    assert what in (saved.choice["inputs"], saved.choice["combined_with"])  # the premise
+    assert what in (saved.choice.inputs, saved.choice.combined_with)  # the premise
     loaded = run_forecast(ForecastConfig(data=df, date="date", load=path))
     np.testing.assert_allclose(loaded.forecast["y"], saved.forecast["y"], rtol=1e-6)
-    assert loaded.choice["combined_with"] == saved.choice["combined_with"]
+    assert loaded.choice.combined_with == saved.choice.combined_with
 
 
 def test_two_seeds_train_two_networks_per_input_mode_and_are_saved_together(tmp_path):
@@ -130,7 +130,7 @@ def test_two_seeds_train_two_networks_per_input_mode_and_are_saved_together(tmp_
     from engine import checkpoint as ckpt
 
     models, meta = ckpt.load_members(path)
-    assert meta["members"] == ["level", "level"] and two.choice["seeds"] == 2
+    assert meta["members"] == ["level", "level"] and two.choice.seeds == 2
     w = [m.state_dict()["out.weight"] for m in models]
     assert not np.allclose(w[0].numpy(), w[1].numpy())  # two seeds, two networks
     assert not np.allclose(two.forecast["y"], one.forecast["y"])  # the average is not seed 0's
@@ -197,11 +197,11 @@ def test_a_forecast_checkpoint_listing_more_members_than_it_holds_is_refused(tmp
 
 
 def test_what_made_the_forecast_is_said_in_one_way_for_the_cli_and_the_app():
-    from engine.forecast.result import ForecastResult
+    from engine.forecast.result import Choice, ForecastResult
 
     def said(**choice) -> str:
         r = ForecastResult({}, pd.DataFrame(), pd.DataFrame(), [], {}, model_label="gru (direct)")
-        r.choice = choice
+        r.choice = Choice(**choice)
         return r.forecast_by()
 
     assert said(forecast="model") == "gru (direct)"
@@ -216,6 +216,6 @@ def test_a_cancel_keeps_the_first_network_and_trains_no_more():
         ),  # fmt: skip
         should_stop=lambda: True,
     )
-    assert r.training["reason"] == "cancelled"
-    assert r.choice["inputs_tried"] == ["level"] and not r.choice["refit"]
+    assert r.training.reason == "cancelled"
+    assert r.choice.inputs_tried == ("level",) and not r.choice.refit
     assert len(r.forecast) == 7 and np.isfinite(r.forecast["y"]).all()

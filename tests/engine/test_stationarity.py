@@ -38,5 +38,5 @@ def test_auto_tries_global_inputs_only_on_a_level_that_stays_put():
     fast = dict(date="date", targets=["y"], horizon=7, hidden=8, epochs=5, seeds=1)
     walk = pd.DataFrame({"date": dates, "y": 100 + np.cumsum(rng.normal(size=300))})
     level = pd.DataFrame({"date": dates, "y": 100 + rng.normal(size=300)})
-    assert "global" not in run_forecast(ForecastConfig(data=walk, **fast)).choice["inputs_tried"]
-    assert "global" in run_forecast(ForecastConfig(data=level, **fast)).choice["inputs_tried"]
+    assert "global" not in run_forecast(ForecastConfig(data=walk, **fast)).choice.inputs_tried
+    assert "global" in run_forecast(ForecastConfig(data=level, **fast)).choice.inputs_tried

@@ -29,26 +29,24 @@ def _json_row(r) -> dict:
     """One row of the rolling-origin table for JSON: ISO cut-off dates, None for NaN."""
     import math
 
+    from engine.forecast.result import iso
+
     row = {}
     for k, v in r.items():
         if k == "cutoff":
-            v = v if isinstance(v, str) else _iso(v)
+            v = v if isinstance(v, str) else iso(v)
         elif isinstance(v, float) and not math.isfinite(v):
             v = None
         row[k] = v
     return row
 
 
-def _iso(d) -> str:
-    import pandas as pd
-
-    d = pd.Timestamp(d)
-    return str(d.date()) if d == d.normalize() else d.isoformat()
-
-
 def backtest_table(rows: list[dict], horizon: int) -> str:
     """The cut-offs (and their mean) as text: MAE / MASE of each forecaster, what each chose."""
-    names = [("model", "forecast"), ("naive", "naive"), ("seasonal_naive", "seasonal naive")]
+    from engine.forecast.result import LABELS
+
+    # "model" here is whatever the run forecast with: the network, or its fallback
+    names = [("model", "forecast")] + [(n, LABELS[n].column) for n in ("naive", "seasonal_naive")]
     lines = [f"Backtest: {len(rows) - 1} cut-offs, {horizon}-step forecasts (MAE / MASE)"]
     head = f"{'cut-off':<12}" + "".join(f"{label:>24}" for _, label in names) + "  chose"
     cover = [k for k in rows[0] if k.startswith("coverage_")]

@@ -16,7 +16,7 @@ from engine.vocabulary import DEFAULT_DATASET
 from tutor.cli_forecast.backtest import run_backtest
 from tutor.cli_forecast.options import flags, forecast_config, forecast_options
 from tutor.cli_forecast.progress import Progress
-from tutor.cli_forecast.report import emit, forecast_frame, forecast_table
+from tutor.cli_forecast.report import emit, forecast_table
 
 EPILOG = """\b
 Examples (the first writes rides.csv, the built-in series, for the others):
@@ -78,7 +78,8 @@ def forecast(
         raise click.ClickException(flags(str(e))) from None
     for w in result.warnings:
         click.echo(f"warning: {flags(w)}", err=True)
-    emit(result.to_json(), forecast_frame(result), lambda: forecast_table(result), fmt, out)
+    frame = result.forecast_frame()
+    emit(result.to_json(), frame, lambda: forecast_table(result, frame), fmt, out)
 
 
 def _check_usage(csv: Path | None, out: Path | None, backtest: int | None, fields: dict) -> None:

@@ -40,7 +40,7 @@ DEFAULT_EPOCHS = 5
 PLOT_POINTS = 56  # the tail of the holdout a terminal plot can show legibly
 
 
-METHODS = (("model", "model"), ("naive", "naive"), ("seasonal_naive", "seasonal"))
+METHODS = ("model", "naive", "seasonal_naive")  # the metrics table's first columns
 
 
 def fmt_metric(value: Any) -> str:
@@ -50,10 +50,14 @@ def fmt_metric(value: Any) -> str:
 
 def metric_rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Column headings (the methods) and one row per metric, from {"model": {"mae": ..}, ..}."""
-    methods = [(key, label) for key, label in METHODS if isinstance(metrics.get(key), dict)]
-    methods += [
-        (k, k) for k, v in metrics.items() if isinstance(v, dict) and k not in dict(METHODS)
-    ]
+    from engine.forecast.result import LABELS
+
+    def label(key: str) -> str:
+        return LABELS[key].short if key in LABELS else key
+
+    keys = [k for k in METHODS if isinstance(metrics.get(k), dict)]
+    keys += [k for k, v in metrics.items() if isinstance(v, dict) and k not in METHODS]
+    methods = [(k, label(k)) for k in keys]
     names: list[str] = []
     for key, _ in methods:
         names += [name for name in metrics[key] if name not in names]
@@ -290,7 +294,7 @@ class ForecastScreen(Screen[None]):
         try:
             if path.is_dir():
                 raise IsADirectoryError(f"{path} is a folder; give a file name")
-            self.result.forecast.to_csv(path, index=False)
+            self.result.write_csv(path)
         except (OSError, ValueError) as exc:
             self.notify(f"Could not write {path}: {exc}", title="Export", severity="error")
             return
