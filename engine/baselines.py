@@ -8,41 +8,52 @@ from __future__ import annotations
 
 import numpy as np
 
-# season length per pandas frequency (the alias without its multiple)
-SEASONS = {
-    "D": 7,  # a week of days
-    "B": 5,  # a week of business days
-    "H": 24,  # a day of hours
-    "BH": 8,
-    "T": 60,
-    "MIN": 60,
-    "S": 60,
-    "W": 52,  # a year of weeks
-    "M": 12,  # a year of months
-    "MS": 12,
-    "ME": 12,
-    "BMS": 12,
-    "BME": 12,
-    "Q": 4,
-    "QS": 4,
-    "QE": 4,
-    "Y": 1,
-    "YS": 1,
-    "YE": 1,
-    "A": 1,
-}
+_DAY = 86_400 * 10**9  # nanoseconds
+# calendar frequencies (pandas offsets without a fixed length): steps in a year, or a week
+_PER_YEAR = {"MonthBegin": 12, "MonthEnd": 12, "BusinessMonthBegin": 12, "BusinessMonthEnd": 12,
+             "SemiMonthBegin": 24, "SemiMonthEnd": 24, "QuarterBegin": 4, "QuarterEnd": 4,
+             "BusinessQuarterBegin": 4, "BusinessQuarterEnd": 4, "Week": 52}  # fmt: skip
+
+
+def seasonal_periods(freq: str | None) -> list[int]:
+    """The seasons of a frequency, from its real sampling interval (not its alias' letters):
+    half-hours 48 (a day) and 336 (a week), hours 24 and 168, days 7, business days 5, weeks
+    52, months 12, quarters 4; [] when none (yearly, irregular, or steps that do not divide a
+    day). The first is the season used; the second, a longer one, is for the record."""
+    if not freq:
+        return []
+    import pandas as pd  # only when a frequency is read: the baselines need numpy alone
+
+    try:
+        off = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        return []
+    if isinstance(off, pd.offsets.Tick):
+        step = int(off.nanos)
+        if step == _DAY:
+            return [7]
+        if step == 7 * _DAY:
+            return [52]
+        if 0 < step < _DAY and _DAY % step == 0:
+            return [_DAY // step, 7 * _DAY // step]
+        return []
+    if isinstance(off, pd.offsets.BusinessDay) and off.n == 1:
+        return [5]
+    per_year = _PER_YEAR.get(type(off).__name__)
+    if per_year and per_year % off.n == 0 and per_year // off.n > 1:
+        return [per_year // off.n]
+    return []
 
 
 def season_length(freq: str | None, override: int | None = None) -> int:
-    """The seasonal period of a frequency: daily 7, hourly 24, monthly 12, ...; 1 if unknown."""
+    """The seasonal period of a frequency (seasonal_periods' first), 1 if none; `override`
+    (the user's `season`) wins."""
     if override is not None:
         if override < 1:
             raise ValueError(f"season must be a positive integer, not {override}")
         return int(override)
-    if not freq:
-        return 1
-    base = freq.lstrip("0123456789").upper().split("-")[0]
-    return SEASONS.get(base, 1)
+    periods = seasonal_periods(freq)
+    return periods[0] if periods else 1
 
 
 def naive(y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:

@@ -11,26 +11,29 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from engine.dates import describe, infer_frequency, ns
+from engine.dates import describe, infer_frequency, is_number_column, ns
 from engine.future import future_dates, load_future
 from engine.suggest import did_you_mean
 from engine.table_input import (
     SHOW,
     DataError,
+    Reading,
     Rows,
     detect_date_column,
     mostly_numeric,
     parse_date_column,
     read_csv,
+    source_name,
 )
 from engine.vocabulary import FILLS
 
-__all__ = ["DataError", "SeriesData", "check_length", "detect_date_column", "future_dates",
-           "infer_frequency", "load_future", "load_series", "read_csv"]  # fmt: skip
+__all__ = ["DataError", "Reading", "SeriesData", "check_length", "detect_date_column",
+           "future_dates", "infer_frequency", "load_future", "load_series", "read_csv"]  # fmt: skip
 
 # CSV columns are often named with a letter or two, where one typo already scores below the
 # project's 0.7 ('yy' against 'y' scores 0.67), so column names are matched more loosely
@@ -38,6 +41,9 @@ COLUMN_CUTOFF = 0.6
 # float32 training and float64 statistics (squares of values) overflow long before float64's
 # 1.8e308; values this large are almost always a unit or parsing slip, so they are refused
 MAX_MAGNITUDE = 1e15
+# `fill` may invent at most this share of the rows (percent) unless told more: a wrong date
+# order or a wrong frequency otherwise "fills" a monthly series into thousands of made-up days
+MAX_FILL = 20.0
 
 
 @dataclass
@@ -72,26 +78,47 @@ class _Load:
     rows: Rows
     fill: str | None
     warnings: list[str] = field(default_factory=list)
+    max_fill: float = MAX_FILL
 
 
 def load_series(
-    source: str | os.PathLike | pd.DataFrame,
+    source: str | os.PathLike | pd.DataFrame | IO[bytes],
     *,
     date: str | None = None,
     targets: list[str] | tuple[str, ...] | None = None,
     covariates: list[str] | tuple[str, ...] = (),
     fill: str | None = None,
+    reading: Reading | None = None,
+    max_fill: float | None = None,
+    label: str | None = None,
 ) -> SeriesData:
     """Read and check a series. `targets` None: the only numeric column (DataError if several).
 
+    source: a CSV path ("-" or a binary stream: standard input) or a DataFrame. reading: the
+    separator, decimal mark and date order when the file's own text should not decide them.
+    max_fill: the most of the rows, in percent, that `fill` may invent. label: prefixes every
+    message and warning (a panel names its series: "series 'A': ...").
     Each step below checks one thing and raises DataError naming what, where and the fix.
     """
+    try:
+        series = _load(source, date, targets, list(covariates), fill, reading, max_fill)
+    except DataError as e:
+        raise DataError(f"{label}: {e}" if label else str(e)) from None
+    if label:
+        series.warnings = [f"{label}: {w}" for w in series.warnings]
+    return series
+
+
+def _load(source, date, targets, covariates, fill, reading, max_fill) -> SeriesData:
     if fill is not None and fill not in FILLS:
         raise DataError(f"fill must be one of {', '.join(FILLS)}, not {fill!r}")
-    load = _read_table(source, date, fill)
+    load = _read_table(source, date, fill, reading)
+    load.max_fill = MAX_FILL if max_fill is None else float(max_fill)
     date = date or detect_date_column(load.df)
-    targets, covariates = _choose_columns(load, date, targets, list(covariates))
-    dates = parse_date_column(load.df[date], date, load.rows, load.warnings)
+    if date in load.df.columns:  # a long table is named before its columns are counted
+        dates = parse_date_column(load.df[date], date, load.rows, load.warnings, reading)
+        _one_series(load, dates, date)
+    targets, covariates = _choose_columns(load, date, targets, covariates)
     data = _numeric_targets(load, targets, covariates)
     _finite_values(load, data, targets + _numeric(data, covariates))
     missing = _missing_targets(load, data, targets)
@@ -99,13 +126,13 @@ def load_series(
     data.index = pd.DatetimeIndex(dates, name="date")
     data = _in_date_order(load, data)
     data = _one_row_per_date(load, data).drop(columns="__line")
-    data, freq = _on_a_grid(load, data)
+    data, freq = _on_a_grid(load, data, missing)
     _fill_targets(load, data, targets, missing)
     _complete_covariates(load, data, covariates)
     return SeriesData(data, targets, covariates, freq, load.warnings, date, load.name)
 
 
-def _read_table(source: str | os.PathLike | pd.DataFrame, date: str | None, fill) -> _Load:
+def _read_table(source, date: str | None, fill, reading: Reading | None) -> _Load:
     """The table, its columns' names stripped; at least one row."""
     if isinstance(source, pd.DataFrame):
         df = source.reset_index(drop=True).copy()
@@ -113,11 +140,44 @@ def _read_table(source: str | os.PathLike | pd.DataFrame, date: str | None, fill
         if isinstance(source.index, pd.DatetimeIndex) and date is None:
             df.insert(0, source.index.name or "date", source.index)
     else:
-        load = _Load(read_csv(source), str(source), Rows(True), fill)
+        load = _Load(read_csv(source, reading), source_name(source), Rows(True), fill)
     load.df.columns = [str(c).strip() for c in load.df.columns]
     if load.df.empty:
         raise DataError(f"{load.name} has a header but no rows of data")
     return load
+
+
+# the names long tables give the column that says which series a row belongs to
+ID_NAMES = ("unique_id", "id", "series", "series_id", "item", "item_id", "store", "sku", "key")
+
+
+def _one_series(load: _Load, dates: pd.Series, date: str) -> None:
+    """A long table (each date once per id: unique_id, ds, y) is several series, not one
+    series with duplicated dates: say so, and how to read it."""
+    if not dates.duplicated().any():
+        return
+    for c in _id_candidates(load.df, date):
+        ids = load.df[c]
+        if ids.nunique() < 2 or pd.DataFrame({"d": dates, "i": ids}).duplicated().any():
+            continue
+        shown = ", ".join(map(repr, ids.dropna().unique()[:3].tolist()))
+        raise DataError(
+            f"{load.name} looks like a long table: column {c!r} names {ids.nunique()} series "
+            f"({shown}, ...), and each date appears once per series. Read it as many series "
+            f"with `id` {c}, or keep the rows of one {c} to forecast one series"
+        )
+
+
+def _id_candidates(df: pd.DataFrame, date: str) -> list[str]:
+    """Text columns, and columns named like ids, that repeat their values: named ones first."""
+    out = []
+    for c in df.columns:
+        if c == date:
+            continue
+        named = str(c).lower() in ID_NAMES
+        if named or not is_number_column(df[c]):
+            out.append((not named, c))
+    return [c for _, c in sorted(out, key=lambda t: t[0])]
 
 
 def _choose_columns(
@@ -258,7 +318,7 @@ def _one_row_per_date(load: _Load, data: pd.DataFrame) -> pd.DataFrame:
     return data[~exact]
 
 
-def _on_a_grid(load: _Load, data: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+def _on_a_grid(load: _Load, data: pd.DataFrame, missing: dict) -> tuple[pd.DataFrame, str | None]:
     """The dates' frequency; dates missing from it are an error unless `fill` adds them."""
     freq = infer_frequency(pd.DatetimeIndex(data.index))
     if freq is None:
@@ -271,18 +331,38 @@ def _on_a_grid(load: _Load, data: pd.DataFrame) -> tuple[pd.DataFrame, str | Non
     gaps = grid.difference(data.index)
     if len(gaps):
         first_gaps = ", ".join(str(g.date() if g == g.normalize() else g) for g in gaps[:SHOW])
+        what = "business day(s)" if freq == "B" else "date(s)"
         if load.fill is None:
             raise DataError(
-                f"{len(gaps)} date(s) missing from the regular {describe(freq)} "
+                f"{len(gaps)} {what} missing from the regular {describe(freq)} "
                 f"frequency, first: "
                 f"{first_gaps}. Fill them with `fill` interpolate or `fill` ffill"
             )
+        _check_fill_share(load, len(gaps), len(grid), missing, freq)
         data = data.reindex(grid)
         data.index.name = "date"
         load.warnings.append(
-            f"filled {len(gaps)} missing date(s) ({load.fill}), first: {first_gaps}"
+            f"filled {len(gaps)} missing {what} ({load.fill}), first: {first_gaps}"
         )
+    elif missing and load.fill is not None:
+        _check_fill_share(load, 0, len(data), missing, freq)
     return data, freq
+
+
+def _check_fill_share(load: _Load, gaps: int, rows: int, missing: dict, freq: str) -> None:
+    """DataError when `fill` would invent more than `max_fill` percent of the rows: far more
+    often a misread date order or frequency than a series with that much missing."""
+    cells = {int(i) for m in missing.values() for i in m}
+    invented = gaps + len(cells)
+    share = 100 * invented / max(rows, 1)
+    if share <= load.max_fill:
+        return
+    raise DataError(
+        f"filling would invent {invented:,} of {rows:,} rows ({share:.0f}%) of a "
+        f"{describe(freq)} series, more than `max_fill` {load.max_fill:g}%: check the dates "
+        "(their order, day-first or month-first, and their frequency) or allow it with "
+        f"`max_fill` {min(100, int(share) + 1)}"
+    )
 
 
 def _fill_targets(load: _Load, data: pd.DataFrame, targets: list[str], missing: dict) -> None:

@@ -12,6 +12,7 @@ from engine.dates import ns
 from engine.table_input import (
     SHOW,
     DataError,
+    Reading,
     Rows,
     detect_date_column,
     parse_date_column,
@@ -33,19 +34,23 @@ def future_dates(dates: pd.DatetimeIndex, freq: str | None, steps: int) -> pd.Da
 
 
 def load_future(
-    source: str | os.PathLike | pd.DataFrame, needed: pd.DatetimeIndex, columns: list[str]
+    source: str | os.PathLike | pd.DataFrame,
+    needed: pd.DatetimeIndex,
+    columns: list[str],
+    reading: Reading | None = None,
 ) -> pd.DataFrame:
-    """Covariate values for the dates after the data ends, from a `future` table."""
+    """Covariate values for the dates after the data ends, from a `future` table (read as the
+    data is: `reading`)."""
     what = "the `future` file" if not isinstance(source, pd.DataFrame) else "the future table"
     if isinstance(source, pd.DataFrame):
         df = source.reset_index(drop=isinstance(source.index, pd.RangeIndex)).copy()
         rows = Rows(False)
     else:
-        df = read_csv(source)
+        df = read_csv(source, reading)
         rows = Rows(True)
     df.columns = [str(c).strip() for c in df.columns]
     date = detect_date_column(df)
-    dates = parse_date_column(df[date], date, rows, [])
+    dates = parse_date_column(df[date], date, rows, [], reading)
     absent = [c for c in columns if c not in df.columns]
     if absent:
         raise DataError(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from engine import limits
+from engine.data import MAX_FILL
+from engine.table_input import SEPARATORS, Reading
 from engine.vocabulary import (
     DATASETS,
     DEFAULT_DATASET,
@@ -76,6 +78,16 @@ class ForecastConfig:
     fallback: bool = True  # forecast with the best baseline when the network loses on the holdout
     refit: bool = True  # after choosing on the holdout, train again on all rows to forecast
     intervals: list[float] = field(default_factory=list)  # e.g. [80]: prediction intervals (%)
+    # how the CSV is written; None: found from the file (engine.table_input, engine.dates)
+    sep: str | None = None  # , ; tab |
+    decimal: str | None = None  # . or ,
+    dayfirst: bool | None = None  # 01/02/1980: True 1 February, False January 2
+    date_format: str | None = None  # strftime format of the dates, e.g. %d/%m/%Y %H:%M
+    max_fill: float = MAX_FILL  # the most of the rows (%) `fill` may invent
+
+    def reading(self) -> Reading:
+        """How the CSV (and the `future` table) is to be read."""
+        return Reading(self.sep, self.decimal, self.dayfirst, self.date_format)
 
     @classmethod
     def from_dict(cls, d: dict) -> ForecastConfig:
@@ -117,7 +129,7 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
             p.append(f"`{k}` must be a positive integer, not {v!r}")
     if not 0 <= float(d.get("dropout", 0.0)) < 1:
         p.append(f"`dropout` must be in [0, 1), not {d['dropout']!r}")
-    p += limit_problems(d)
+    p += limit_problems(d) + reading_problems(d)
     if d.get("test_size") is not None and d.get("test_start") is not None:
         p.append("give `test_size` or `test_start`, not both")
     levels = d.get("intervals") or []
@@ -150,6 +162,27 @@ def limit_problems(d: dict) -> list[str]:
     clip = d.get("grad_clip")
     if clip is not None and (not isinstance(clip, (int, float)) or not math.isfinite(clip)):
         p.append(f"`grad_clip` must be a finite number or None, not {clip!r}")
+    return p
+
+
+def reading_problems(d: dict) -> list[str]:
+    """The separator, decimal mark, date format and fill limit, when given."""
+    p = []
+    if d.get("sep") is not None and d["sep"] not in SEPARATORS:
+        shown = ", ".join(repr(s) for s in SEPARATORS)
+        p.append(f"`sep` must be one of {shown}, not {d['sep']!r}")
+    if d.get("decimal") is not None and d["decimal"] not in (".", ","):
+        p.append(f"`decimal` must be '.' or ',', not {d['decimal']!r}")
+    if d.get("sep") is not None and d.get("sep") == d.get("decimal"):
+        p.append("`sep` and `decimal` cannot be the same character")
+    fmt = d.get("date_format")
+    if fmt is not None and (not isinstance(fmt, str) or "%" not in fmt):
+        p.append(f"`date_format` must be a strftime format such as %d/%m/%Y, not {fmt!r}")
+    share = d.get("max_fill", MAX_FILL)
+    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 100:
+        p.append(f"`max_fill` must be a percentage from 0 to 100, not {share!r}")
+    if d.get("dayfirst") is not None and not isinstance(d["dayfirst"], bool):
+        p.append(f"`dayfirst` must be true, false or unset, not {d['dayfirst']!r}")
     return p
 
 

@@ -29,6 +29,30 @@ MAX_WINDOW = 112
 ENSEMBLE_BELOW = 2000  # training windows below which two seeds per input mode are averaged
 
 
+def default_horizon(freq: str | None) -> int:
+    """The steps forecast when no `horizon` is given, by the data's sampling interval: a day
+    of sub-daily steps (48 half-hours, 24 hours; at most 96), 14 days, 10 business days, 13
+    weeks, 12 months, 8 quarters, 10 years; 7 when the frequency is unknown."""
+    import pandas as pd
+
+    if not freq:
+        return 7
+    try:
+        off = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        return 7
+    if isinstance(off, pd.offsets.Tick):
+        day = pd.Timedelta(days=1).value
+        per_day = day / off.nanos
+        if per_day > 1:
+            return int(min(96, round(per_day)))
+        return {1: 14, 7: 13}.get(round(1 / per_day), 7)
+    by_kind = {"BusinessDay": 10, "Week": 13, "MonthBegin": 12, "MonthEnd": 12,
+               "BusinessMonthBegin": 12, "BusinessMonthEnd": 12, "QuarterBegin": 8,
+               "QuarterEnd": 8, "YearBegin": 10, "YearEnd": 10}  # fmt: skip
+    return by_kind.get(type(off).__name__, 7)
+
+
 def auto_window(season: int, horizon: int) -> int:
     w = max(2 * season, 2 * horizon, 12)
     return min(w, max(4 * season, 2 * horizon, 12), MAX_WINDOW)

@@ -102,11 +102,13 @@ def test_too_few_rows_message():
     check_length(100, 28, 7, 14)
 
 
-def test_mixed_utc_offsets_converted(tmp_path):
+def test_daylight_saving_offsets_keep_the_daily_wall_clock(tmp_path):
+    # daily readings at noon local time across a change of offset: still one a day, at noon
     text = "ts,y\n2024-03-30T12:00+01:00,1\n2024-03-31T12:00+02:00,2\n2024-04-01T12:00+02:00,3\n"
     s = load_series(write(tmp_path, text))
     assert any("UTC offsets" in w for w in s.warnings)
-    assert s.frame.index[0] == pd.Timestamp("2024-03-30 11:00")
+    assert s.frame.index[0] == pd.Timestamp("2024-03-30 12:00")
+    assert s.freq == "D"
 
 
 def test_ambiguous_date_columns_listed(tmp_path):
