@@ -68,6 +68,8 @@ def _load_all(config: ForecastConfig) -> SeriesData:
             targets=config.targets or None,
             covariates=covariates,
             fill=config.fill,
+            reading=config.reading(),
+            max_fill=config.max_fill,
         )
     return load_series(
         builtin.frame(config),
@@ -137,7 +139,7 @@ def future_covariates(
     if spec.columns:
         beyond = prep.series.beyond
         if config.future is not None:
-            frame = load_future(config.future, dates, spec.columns)
+            frame = load_future(config.future, dates, spec.columns, config.reading())
         elif beyond is not None and dates.isin(beyond.index).all():
             frame = beyond.loc[dates, spec.columns]  # the rows after --end know these days
         elif (known := builtin.future_covariates(config, spec.columns, dates)) is not None:
