@@ -151,7 +151,8 @@ def test_default_transit_dataset_with_tiny_model():
     r = run("--hidden", "4", "--epochs", "1", "--quiet", "--format", "json")
     assert r.exit_code == 0, r.output
     payload = json.loads(r.stdout)
-    assert len(payload["forecast"]) == 7 and "rides" in payload["forecast"][0]
+    # daily data: two weeks by default
+    assert len(payload["forecast"]) == 14 and "rides" in payload["forecast"][0]
 
 
 @pytest.mark.skipif(not CHICAGO.exists(), reason="Chicago CSV not present")

@@ -55,23 +55,19 @@ def forecast(
     if export_data is not None:
         _export(fields["dataset"] or DEFAULT_DATASET, export_data, fields["seed"])
         return
-    _check_usage(csv, out, backtest, fields)
+    source = _stdin_or(csv)
+    _check_usage(source, out, backtest, fields)
 
     from engine.data import DataError
-    from engine.forecast import ForecastError, run_forecast
+    from engine.forecast import ForecastError
 
-    config = forecast_config(csv, fields)
-    show_progress = not quiet and config.load is None and sys.stderr.isatty()
     try:
+        config = _checked_data(forecast_config(source, fields))  # before torch is imported
         _check_device(config.device)
         if backtest is not None:
-            run_backtest(config, backtest, fmt, out, show_progress)
+            run_backtest(config, backtest, fmt, out, _progress_on(config, quiet, fields))
             return
-        if show_progress:
-            with Progress() as bar:
-                result = run_forecast(config, on_event=bar.on_event)
-        else:
-            result = run_forecast(config)
+        result = _run(config, _progress_on(config, quiet, fields), fields.get("verbose", False))
     except (DataError, ForecastError) as e:
         for w in getattr(e, "warnings", []):  # the data's warnings, even though the run failed
             click.echo(f"warning: {flags(w)}", err=True)
@@ -82,7 +78,53 @@ def forecast(
     emit(result.to_json(), frame, lambda: forecast_table(result, frame), fmt, out)
 
 
-def _check_usage(csv: Path | None, out: Path | None, backtest: int | None, fields: dict) -> None:
+def _progress_on(config, quiet: bool, fields: dict) -> bool:
+    return not quiet and config.load is None and sys.stderr.isatty()
+
+
+def _run(config, show_progress: bool, verbose: bool):
+    from engine.forecast import run_forecast
+
+    if show_progress:
+        with Progress() as bar:
+            return run_forecast(config, on_event=bar.on_event)
+    return run_forecast(config)
+
+
+def _stdin_or(csv: Path | None):
+    """`-` as the CSV: the table on standard input, read once (a run may read it twice)."""
+    if csv is None or str(csv) != "-":
+        return csv
+    import io
+
+    return io.BytesIO(sys.stdin.buffer.read())
+
+
+def _checked_data(config):
+    """The data read and checked with the engine's data modules alone (no torch: a bad file is
+    refused at once), and the horizon by the data's frequency when --horizon is not given."""
+    import dataclasses
+
+    from engine.data import DataError
+    from engine.forecast import builtin
+    from engine.forecast.config import checked
+    from engine.forecast.defaults import default_horizon
+    from engine.forecast.prepare import load_data
+
+    probe = dataclasses.replace(config, horizon=config.horizon or 1)
+    try:
+        series = load_data(builtin.adjust_config(checked(probe)))
+    except DataError:
+        if config.load is None:
+            raise
+        # the checkpoint names the columns (and the horizon): the run says what is wrong
+        return dataclasses.replace(config, horizon=probe.horizon)
+    if config.horizon is None:
+        config = dataclasses.replace(config, horizon=default_horizon(series.freq))
+    return config
+
+
+def _check_usage(csv, out: Path | None, backtest: int | None, fields: dict) -> None:
     """Options that contradict each other (exit 2), then the files (exit 1), before any work."""
     save, load = fields["save"], fields["load"]
     if fields["test_size"] is not None and fields["test_start"] is not None:
@@ -95,7 +137,7 @@ def _check_usage(csv: Path | None, out: Path | None, backtest: int | None, field
         raise click.UsageError(
             "--save trains and saves; --load forecasts without training: pick one"
         )
-    if csv is not None and not csv.exists():
+    if isinstance(csv, Path) and not csv.exists():
         raise click.UsageError(f"CSV file {str(csv)!r} does not exist")
     from tutor import cli_checks  # paths checked before any training starts
 
@@ -109,14 +151,19 @@ def _check_usage(csv: Path | None, out: Path | None, backtest: int | None, field
 
 
 def _export(dataset: str, path: Path, seed: int) -> None:
-    """--export-data: the built-in series as a CSV (date, then its columns)."""
+    """--export-data: the built-in series as a CSV (date, then its columns); `-`: stdout."""
     from tutor import cli_checks
 
-    cli_checks.output_file(path, "--export-data")
+    to_stdout = str(path) == "-"
+    if not to_stdout:
+        cli_checks.output_file(path, "--export-data")
     from engine.forecast import ForecastConfig
     from engine.forecast.builtin import frame
 
     data = frame(ForecastConfig(dataset=dataset, seed=seed))
+    if to_stdout:
+        click.echo(data.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
+        return
     try:
         data.to_csv(path, index=False, date_format="%Y-%m-%d")
     except OSError as e:

@@ -44,13 +44,29 @@ OPTIONS = (
             help="Known-future input column, categorical or numeric (repeatable)."),
     _choice("--dataset", vocab.DATASETS, None,
             "Built-in series when no CSV is given (default transit)."),
+    _option("--sep", type=click.Choice((",", ";", "tab", "|")), metavar="SEP",
+            callback=lambda _c, _p, v: "\t" if v == "tab" else v,
+            help="Column separator: , ; tab or | (default: found from the file)."),
+    _option("--decimal", type=click.Choice((".", ",")),
+            help="Decimal mark of the numbers (default: found from the file)."),
+    _option("--dayfirst/--monthfirst", "dayfirst", default=None,
+            help="Dates like 01/02/1980 are day-first (1 February) or month-first (January 2) "
+            "(default: found from the values; asked when every day is 12 or less)."),
+    _option("--date-format", metavar="FORMAT",
+            help="The dates' strftime format, e.g. %d/%m/%Y %H:%M or %Y%m (default: found)."),
     # --- the network
     _choice("--model", vocab.MODEL_KINDS, vocab.DEFAULT_MODEL_KIND,
             "Recurrent cell of the network."),
     _option("--window", type=COUNT,
             help="Past steps each forecast sees (default: two seasons, at least twice the "
             "horizon; shrunk for short series)."),
-    _option("--horizon", type=COUNT, default=7, help="Steps forecast."),
+    _option("--horizon", type=COUNT,
+            help="Steps forecast (default by frequency: 48 half-hours, 24 hours, 14 days, "
+            "10 business days, 13 weeks, 12 months, 8 quarters, 10 years; else 7)."),
+    _option("--season", type=COUNT, metavar="M",
+            help="Season length in steps, for seasonal naive, MASE and the window (default: "
+            "from the sampling interval: 48 half-hours, 24 hours, 7 days, 5 business days, 52 "
+            "weeks, 12 months, 4 quarters)."),
     _choice("--strategy", vocab.STRATEGIES, "direct",
             "direct: all steps at once; recursive: one step rolled forward; "
             "seq2seq: encoder-decoder."),
@@ -118,6 +134,9 @@ OPTIONS = (
     _option("--future", type=FILE,
             help="CSV of covariate values (dates + columns) for the steps after the data ends."),
     _choice("--fill", vocab.FILLS, None, "Fill gaps and missing values."),
+    _option("--max-fill", type=click.FloatRange(0, 100), default=20.0, metavar="PCT",
+            help="The most of the rows, in percent, --fill may invent (more is refused: it is "
+            "usually a misread date order or frequency)."),
     _option("--quiet", is_flag=True, help="No progress bar."),
     _option("--export-data", type=FILE, metavar="PATH",
             help="Write the built-in series (--dataset, default transit) to a CSV and stop: a "
@@ -155,6 +174,8 @@ def forecast_config(csv: Path | None, fields: dict[str, Any]):
 # config fields whose command-line flag is not simply --field-name
 FLAG_NAMES = {"data": "CSV", "targets": "--target", "covariates": "--covariate",
               "intervals": "--interval"}  # fmt: skip
+# words in engine messages that name a flag but no config field (dayfirst's opposite)
+OTHER_FLAGS = {"monthfirst": "--monthfirst", "id": "--id"}  # --id: the many-series reader
 
 
 def flag_of(field: str) -> str:
@@ -170,6 +191,8 @@ def flags(message: str) -> str:
 
     def flag(m: re.Match) -> str:
         name = m.group(1)
+        if name in OTHER_FLAGS:
+            return OTHER_FLAGS[name]
         return flag_of(name) if name in fields else m.group(0)
 
     return re.sub(r"`([a-z_]+)`", flag, message)
