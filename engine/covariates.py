@@ -26,7 +26,7 @@ def calendar_kind(freq: str | None) -> str | None:
     base = freq.lstrip("0123456789").upper()
     if base in ("D", "B"):
         return "daily"
-    if base in ("H", "BH"):
+    if base in ("H", "BH", "MIN", "T"):  # hours, and minutes (half-hours: the hour's fraction)
         return "hourly"
     if base.startswith("W"):
         return "weekly"
@@ -35,8 +35,12 @@ def calendar_kind(freq: str | None) -> str | None:
     return None
 
 
-def calendar_features(dates: pd.DatetimeIndex, kind: str | None) -> tuple[np.ndarray, list[str]]:
-    """Calendar columns derived from the dates alone (so they are known for any future date)."""
+def calendar_features(
+    dates: pd.DatetimeIndex, kind: str | None, holidays: str | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """Calendar columns derived from the dates alone (so they are known for any future date).
+    holidays: a country (DE, or GB-SCT with its subdivision) whose public holidays replace the
+    US federal ones of daily data, and are added to hourly data."""
     dates = pd.DatetimeIndex(dates)
     cols: list[np.ndarray] = []
     names: list[str] = []
@@ -52,19 +56,66 @@ def calendar_features(dates: pd.DatetimeIndex, kind: str | None) -> tuple[np.nda
             cols.append((dow == d).astype(float))
             names.append(f"dow_{label}")
         cyc(np.asarray(dates.day_of_year) - 1, 365.25, "doy")
-        for name, flag in _holiday_flags(dates).items():
-            cols.append(flag)
-            names.append(name)
-    elif kind == "hourly":
-        cyc(np.asarray(dates.hour), 24, "hour")
+    elif kind == "hourly":  # the minutes too: half-hourly data has 48 distinct times a day
+        cyc(np.asarray(dates.hour) + np.asarray(dates.minute) / 60, 24, "hour")
         cyc(np.asarray(dates.day_of_week), 7, "dow")
     elif kind == "weekly":
         cyc(np.asarray(dates.isocalendar().week, dtype=float) - 1, 52.18, "week")
     elif kind == "monthly":
         cyc(np.asarray(dates.month) - 1, 12, "month")
+    if kind == "daily" or (kind == "hourly" and holidays):
+        flags = country_flags(dates, holidays) if holidays else _holiday_flags(dates)
+        for name, flag in flags.items():
+            cols.append(flag)
+            names.append(name)
     if not cols:
         return np.zeros((len(dates), 0)), []
     return np.stack(cols, axis=1), names
+
+
+def country_flags(dates: pd.DatetimeIndex, code: str) -> dict[str, np.ndarray]:
+    """A country's public holidays (the `holidays` package: about 150 countries and their
+    subdivisions), the day before and the day after one, from the dates alone."""
+    days = holiday_days(code, dates)
+    d = pd.DatetimeIndex(dates).normalize()
+    day = pd.Timedelta(days=1)
+    month, dom = np.asarray(d.month), np.asarray(d.day)
+    return {
+        f"holiday_{code.lower()}": np.asarray(d.isin(days), float),
+        "holiday_eve": np.asarray(d.isin(days - day), float),
+        "after_holiday": np.asarray(d.isin(days + day), float),
+        "christmas_week": ((month == 12) & (dom >= 24)).astype(float),
+    }
+
+
+def holiday_days(code: str, dates: pd.DatetimeIndex | None = None) -> pd.DatetimeIndex:
+    """The public holidays of `code` (COUNTRY or COUNTRY-SUBDIVISION) in the dates' years
+    (and the years either side); CovariateError naming the choices when the code is unknown."""
+    try:
+        import holidays
+    except ImportError:  # a runtime dependency: only a broken install lacks it
+        raise CovariateError(
+            "`holidays` needs the holidays package: pip install holidays"
+        ) from None
+    country, _, subdiv = code.upper().partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        from engine.suggest import did_you_mean
+
+        hint = did_you_mean(country, list(supported), 0.6)
+        raise CovariateError(
+            f"`holidays` {code!r}: no such country code{hint}; use an ISO 3166 code such as US, "
+            "DE, GB, FR, IN or BR (with a subdivision: US-CA, GB-SCT)"
+        )
+    if subdiv and subdiv not in supported[country]:
+        listed = ", ".join(supported[country][:12])
+        raise CovariateError(
+            f"`holidays` {code!r}: {country} has no subdivision {subdiv!r} ({listed}...)"
+        )
+    dates = pd.DatetimeIndex([] if dates is None else dates)
+    years = range(dates.year.min() - 1, dates.year.max() + 2) if len(dates) else []
+    calendar = holidays.country_holidays(country, subdiv=subdiv or None, years=list(years))
+    return pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in calendar))
 
 
 def _holiday_flags(dates: pd.DatetimeIndex) -> dict[str, np.ndarray]:
@@ -106,6 +157,7 @@ class CovariateSpec:
     categorical: dict[str, list[str]] = field(default_factory=dict)  # column -> its categories
     calendar: str | None = None  # daily | hourly | weekly | monthly | None
     numeric_scaler: Scaler | None = None
+    holidays: str | None = None  # a country's holidays instead of the US ones (calendar_features)
 
     @property
     def columns(self) -> list[str]:
@@ -115,7 +167,7 @@ class CovariateSpec:
         names = list(self.numeric)
         for col, cats in self.categorical.items():
             names += [f"{col}_{c}" for c in cats]
-        return names + calendar_features(pd.DatetimeIndex([]), self.calendar)[1]
+        return names + calendar_features(pd.DatetimeIndex([]), self.calendar, self.holidays)[1]
 
     @property
     def size(self) -> int:
@@ -127,6 +179,7 @@ class CovariateSpec:
             "categorical": self.categorical,
             "calendar": self.calendar,
             "numeric_scaler": self.numeric_scaler.to_dict() if self.numeric_scaler else None,
+            "holidays": self.holidays,
         }
 
     @classmethod
@@ -137,6 +190,7 @@ class CovariateSpec:
             {k: list(v) for k, v in d["categorical"].items()},
             d.get("calendar"),
             Scaler.from_dict(sc) if sc else None,
+            d.get("holidays"),
         )
 
 
@@ -145,11 +199,23 @@ def is_categorical(values: pd.Series) -> bool:
 
 
 def fit_covariates(
-    frame: pd.DataFrame, columns: list[str], n_train: int, calendar: str | None, scaling: str
+    frame: pd.DataFrame,
+    columns: list[str],
+    n_train: int,
+    calendar: str | None,
+    scaling: str,
+    holidays: str | None = None,
 ) -> CovariateSpec:
     """Categories from the whole frame (their levels are known in advance); numeric scaler from
-    the training rows only."""
-    spec = CovariateSpec(calendar=calendar)
+    the training rows only. holidays: a country's, for daily or sub-daily data."""
+    if holidays:
+        holiday_days(holidays)  # an unknown code is named before anything is encoded
+        if calendar not in ("daily", "hourly"):
+            raise CovariateError(
+                f"`holidays` needs daily, business-day or sub-daily dates; these are "
+                f"{calendar or 'not on such a grid (or `calendar` is off)'}"
+            )
+    spec = CovariateSpec(calendar=calendar, holidays=holidays)
     for col in columns:
         if is_categorical(frame[col]):
             spec.categorical[col] = sorted(str(v) for v in frame[col].dropna().unique())
@@ -190,6 +256,6 @@ def encode_covariates(
                 f"not one of the categories seen in training ({', '.join(cats)})"
             )
         parts.append((vals[:, None] == np.asarray(cats, dtype=object)[None, :]).astype(float))
-    cal, _ = calendar_features(pd.DatetimeIndex(frame.index), spec.calendar)
+    cal, _ = calendar_features(pd.DatetimeIndex(frame.index), spec.calendar, spec.holidays)
     parts.append(cal)
     return np.concatenate(parts, axis=1) if parts else np.zeros((len(frame), 0))

@@ -84,6 +84,7 @@ class ForecastConfig:
     dayfirst: bool | None = None  # 01/02/1980: True 1 February, False January 2
     date_format: str | None = None  # strftime format of the dates, e.g. %d/%m/%Y %H:%M
     max_fill: float = MAX_FILL  # the most of the rows (%) `fill` may invent
+    holidays: str | None = None  # a country's public holidays as calendar inputs: DE, US-CA
 
     def reading(self) -> Reading:
         """How the CSV (and the `future` table) is to be read."""

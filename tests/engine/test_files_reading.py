@@ -122,3 +122,26 @@ def test_hourly_daylight_saving_is_evenly_spaced_not_refused():
     s = load_series(frame([d.isoformat() for d in local]))
     assert s.freq == "h" and len(s.frame) == 12
     assert any("standard time (+01:00)" in w for w in s.warnings)
+
+
+def test_a_countrys_holidays_are_inputs_known_into_the_future():
+    from engine.covariates import CovariateSpec, calendar_features, fit_covariates
+
+    dates = pd.date_range("2020-09-28", periods=10, freq="D")
+    values, names = calendar_features(dates, "daily", "DE")
+    flag = values[:, names.index("holiday_de")]
+    assert list(dates[flag == 1]) == [pd.Timestamp("2020-10-03")]  # German Unity Day
+    assert "us_holiday" not in names and "us_holiday" in calendar_features(dates, "daily")[1]
+    frame = pd.DataFrame(index=dates)
+    spec = fit_covariates(frame, [], 8, "daily", "standard", "DE")
+    assert CovariateSpec.from_dict(spec.to_dict()).holidays == "DE"
+
+
+def test_half_hours_get_calendar_inputs_of_their_own_time_of_day():
+    from engine.covariates import calendar_features, calendar_kind
+
+    assert calendar_kind("30min") == "hourly"
+    dates = pd.date_range("2024-01-01", periods=4, freq="30min")
+    values, names = calendar_features(dates, "hourly")
+    hour = values[:, names.index("hour_sin")]
+    assert len(set(hour.round(6))) == 4  # 00:00 and 00:30 differ
