@@ -124,6 +124,7 @@ class CovariateMeta(_Strict):
     categorical: dict[str, list[str]]
     calendar: Literal["daily", "hourly", "weekly", "monthly", None] = None
     numeric_scaler: ScalerMeta | None = None
+    holidays: str | None = Field(default=None, max_length=12, pattern=r"^[A-Za-z]{2,3}(-\w+)?$")
 
     @model_validator(mode="after")
     def _scaler_matches(self) -> CovariateMeta:
@@ -142,7 +143,7 @@ class CovariateMeta(_Strict):
 
     def n_features(self) -> int:
         """Model inputs these covariates become: numeric, one-hot categories, calendar."""
-        calendar = len(calendar_features(pd.DatetimeIndex([]), self.calendar)[1])
+        calendar = len(calendar_features(pd.DatetimeIndex([]), self.calendar, self.holidays)[1])
         return len(self.numeric) + sum(len(c) for c in self.categorical.values()) + calendar
 
 
