@@ -117,7 +117,9 @@ def prepare(
         target_scaler = Scaler.fit(y_raw[:n_train], config.scaling)
     if spec is None:
         cal = calendar_kind(series.freq) if config.calendar else None
-        spec = fit_covariates(frame, series.covariates, n_train, cal, config.scaling)
+        spec = fit_covariates(
+            frame, series.covariates, n_train, cal, config.scaling, config.holidays
+        )
     try:
         cov = encode_covariates(frame, spec) if spec.size else None
     except CovariateError as e:
