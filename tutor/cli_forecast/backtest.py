@@ -9,12 +9,13 @@ from tutor.cli_forecast.progress import Progress
 from tutor.cli_forecast.report import emit
 
 
-def run_backtest(config, n: int, fmt: str, out: Path | None, show_progress: bool) -> None:
-    """--backtest N: the rolling-origin table, per cut-off and mean, beside the baselines."""
+def run_backtest(config, n: int, fmt: str, out: Path | None, progress: Progress | None) -> None:
+    """--backtest N: the rolling-origin table, per cut-off and mean, beside the baselines.
+    progress: the listener (tutor.cli_forecast.progress.progress_for) or None."""
     from engine.backtest import rolling_origin
 
-    if show_progress:
-        with Progress(origins=n) as bar:
+    if progress is not None:
+        with progress as bar:
             table = rolling_origin(
                 config, cutoffs=n, on_event=bar.on_event, on_origin=bar.on_origin
             )

@@ -15,7 +15,7 @@ import click
 from engine.vocabulary import DEFAULT_DATASET
 from tutor.cli_forecast.backtest import run_backtest
 from tutor.cli_forecast.options import flags, forecast_config, forecast_options
-from tutor.cli_forecast.progress import Progress
+from tutor.cli_forecast.progress import progress_for
 from tutor.cli_forecast.report import emit, forecast_table
 
 EPILOG = """\b
@@ -40,6 +40,7 @@ def forecast(
     out: Path | None,
     fmt: str,
     quiet: bool,
+    verbose: bool,
     backtest: int | None,
     export_data: Path | None,
     **fields: Any,
@@ -64,10 +65,12 @@ def forecast(
     try:
         config = _checked_data(forecast_config(source, fields))  # before torch is imported
         _check_device(config.device)
+        loading = config.load is not None
         if backtest is not None:
-            run_backtest(config, backtest, fmt, out, _progress_on(config, quiet, fields))
+            bar = progress_for(quiet, verbose, loading, backtest)
+            run_backtest(config, backtest, fmt, out, bar)
             return
-        result = _run(config, _progress_on(config, quiet, fields), fields.get("verbose", False))
+        result = _run(config, progress_for(quiet, verbose, loading))
     except (DataError, ForecastError) as e:
         for w in getattr(e, "warnings", []):  # the data's warnings, even though the run failed
             click.echo(f"warning: {flags(w)}", err=True)
@@ -78,15 +81,11 @@ def forecast(
     emit(result.to_json(), frame, lambda: forecast_table(result, frame), fmt, out)
 
 
-def _progress_on(config, quiet: bool, fields: dict) -> bool:
-    return not quiet and config.load is None and sys.stderr.isatty()
-
-
-def _run(config, show_progress: bool, verbose: bool):
+def _run(config, progress):
     from engine.forecast import run_forecast
 
-    if show_progress:
-        with Progress() as bar:
+    if progress is not None:
+        with progress as bar:
             return run_forecast(config, on_event=bar.on_event)
     return run_forecast(config)
 
@@ -119,9 +118,28 @@ def _checked_data(config):
             raise
         # the checkpoint names the columns (and the horizon): the run says what is wrong
         return dataclasses.replace(config, horizon=probe.horizon)
+    if config.holidays:
+        _check_holidays(config, series.freq)
     if config.horizon is None:
         config = dataclasses.replace(config, horizon=default_horizon(series.freq))
     return config
+
+
+def _check_holidays(config, freq: str | None) -> None:
+    """--holidays: a known country, and data it applies to (DataError, as a file's would be)."""
+    from engine.covariates import CovariateError, calendar_kind, holiday_days
+    from engine.data import DataError
+    from engine.dates import describe
+
+    try:
+        holiday_days(config.holidays)
+    except CovariateError as e:
+        raise DataError(str(e)) from None
+    if calendar_kind(freq) not in ("daily", "hourly") or not config.calendar:
+        raise DataError(
+            "`holidays` needs daily, business-day or sub-daily dates; this data is "
+            f"{describe(freq) if freq else 'not on a regular grid'}"
+        )
 
 
 def _check_usage(csv, out: Path | None, backtest: int | None, fields: dict) -> None:

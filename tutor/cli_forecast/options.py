@@ -131,6 +131,10 @@ OPTIONS = (
             "strategy and columns apply)."),
     _choice("--device", vocab.DEVICES, vocab.DEFAULT_DEVICE,
             "Where to train (auto: a GPU when there is one, else the CPU)."),
+    _option("--holidays", metavar="COUNTRY",
+            help="Public holidays of COUNTRY (ISO code: DE, GB, US-CA with a subdivision) as "
+            "inputs known into the future, for daily and sub-daily data (default: US federal "
+            "holidays on daily data)."),
     _option("--future", type=FILE,
             help="CSV of covariate values (dates + columns) for the steps after the data ends."),
     _choice("--fill", vocab.FILLS, None, "Fill gaps and missing values."),
@@ -138,6 +142,8 @@ OPTIONS = (
             help="The most of the rows, in percent, --fill may invent (more is refused: it is "
             "usually a misread date order or frequency)."),
     _option("--quiet", is_flag=True, help="No progress bar."),
+    _option("--verbose", is_flag=True,
+            help="Where stderr is not a terminal (a pipe, a CI log): a line per network trained."),
     _option("--export-data", type=FILE, metavar="PATH",
             help="Write the built-in series (--dataset, default transit) to a CSV and stop: a "
             "file to try every option on."),
@@ -154,7 +160,7 @@ def forecast_options(command: Callable) -> Callable:
 
 def forecast_config(csv: Path | None, fields: dict[str, Any]):
     """The ForecastConfig the options ask for. fields: every option but those that steer the
-    command itself (--out, --format, --quiet, --backtest, --export-data: the command's own
+    command itself (--out, --format, --quiet, --verbose, --backtest, --export-data: its own
     parameters), each named as the config field it sets."""
     from engine.forecast import ForecastConfig
 
