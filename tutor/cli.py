@@ -6,6 +6,8 @@ or textual at import time; each command imports what it needs when it runs.
 
 from __future__ import annotations
 
+import io
+
 import click
 
 from tutor import __version__
@@ -35,10 +37,30 @@ class _ReportingGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `lstm-tutor lessons list | head -1`: the reader has gone
+            _silence_stdout()
+            raise click.exceptions.Exit(CLOSED_PIPE) from None
         except Exception as exc:  # noqa: BLE001 - turned into a message below
             if ctx.params.get("debug"):
                 raise
             raise click.ClickException(describe_error(exc)) from None
+
+
+# a closed pipe ends the command quietly, with the status a shell gives a program SIGPIPE
+# ended (128 + 13), as `yes | head -1` does: `set -o pipefail` scripts still see it
+CLOSED_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: Python flushes it again at exit, which would fail again."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test runner's buffer): nothing will flush it at exit
 
 
 def describe_error(exc: BaseException) -> str:
@@ -85,7 +107,16 @@ cli.add_command(web_session)
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="lstm-tutor")
+    import sys
+
+    try:
+        cli(prog_name="lstm-tutor")
+    finally:
+        try:  # what is still buffered: the reader may have gone after the command's last write
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(CLOSED_PIPE)
 
 
 if __name__ == "__main__":
