@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from engine.baselines import every_baseline, season_length
-from engine.data import DataError
 from engine.forecast import (
     ForecastConfig,
     ForecastError,
@@ -27,6 +26,7 @@ from engine.forecast import (
     validate_config,
 )
 from engine.metrics import all_metrics
+from engine.table_input import DataError
 
 METRICS = ("mae", "rmse", "mase")
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from engine.data import DataError
 from engine.forecast.config import ForecastConfig
+from engine.table_input import DataError
 
 MIN_WINDOWS = 8  # training windows below which a window is shrunk
 MAX_WINDOW = 112

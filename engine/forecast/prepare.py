@@ -16,10 +16,11 @@ from engine.covariates import (
     encode_covariates,
     fit_covariates,
 )
-from engine.data import DataError, SeriesData, check_length, load_future, load_series
+from engine.data import SeriesData, check_length, load_future, load_series
 from engine.forecast import builtin
 from engine.forecast.config import ForecastConfig
 from engine.scaling import Scaler
+from engine.table_input import DataError
 
 
 @dataclass

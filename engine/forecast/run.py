@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.data import DataError, SeriesData
+from engine.data import SeriesData
 from engine.forecast import builtin, persistence
 from engine.forecast.candidates import network_candidates
 from engine.forecast.config import ForecastConfig, ForecastError, checked
@@ -44,6 +44,7 @@ from engine.forecast.result import Choice, ForecastResult, HoldoutSpan, Training
 from engine.forecast.scoring import baselines
 from engine.forecast.selection import Selection, combine_with, select
 from engine.forecast.setting import Loaded, Setting, settle
+from engine.table_input import DataError
 
 
 def run_forecast(

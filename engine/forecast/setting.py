@@ -16,13 +16,14 @@ import pandas as pd
 
 from engine.baselines import season_length
 from engine.covariates import CovariateSpec
-from engine.data import DataError, SeriesData, future_dates
+from engine.data import SeriesData, future_dates
 from engine.forecast import defaults
 from engine.forecast.config import ForecastConfig, ForecastError
 from engine.forecast.inputs import Framed, frame_windows, scale_floor
 from engine.forecast.prepare import Prepared, future_covariates, prepare, split
 from engine.forecast.strategies import predict
 from engine.scaling import Scaler
+from engine.table_input import DataError
 from engine.windows import origins_between
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data import DataError
 from engine.forecast.config import ForecastConfig
+from engine.table_input import DataError
 from engine.vocabulary import STRATEGY_HEADS
 from engine.windows import Windows
 

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from engine.covariates import CovariateSpec, encode_covariates, fit_covariates
-from engine.data import DataError, check_length, infer_frequency, load_future, load_series
+from engine.data import check_length, infer_frequency, load_future, load_series
 from engine.scaling import Scaler
+from engine.table_input import DataError
 from engine.windows import make_windows, origins_between
 
 CHICAGO = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cta_ridership_daily.csv"

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import DataError
 from engine.forecast import (
     ForecastConfig,
     ForecastError,
@@ -14,6 +13,7 @@ from engine.forecast import (
     run_forecast,
     validate_config,
 )
+from engine.table_input import DataError
 
 TINY = dict(hidden=4, epochs=2, batch_size=32, window=14, horizon=3, test_size=21)
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import DataError
 from engine.forecast import ForecastConfig, ForecastError, run_forecast
 from engine.forecast.inputs import frame_windows, scale_floor
 from engine.forecast.scoring import conformal_quantiles
+from engine.table_input import DataError
 
 FAST = dict(hidden=8, epochs=30, batch_size=16, seed=0)
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from engine.data import DataError, load_future, load_series
+from engine.data import load_future, load_series
+from engine.table_input import DataError
 from tutor.cli import cli
 
 
