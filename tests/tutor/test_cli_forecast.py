@@ -178,5 +178,7 @@ def test_two_targets_get_a_per_target_block(tmp_path):
     )
     r = run(str(csv), *TINY, "--target", "y", "--target", "z")
     assert r.exit_code == 0, r.output
-    assert "Per target" in r.stdout and "\ny:" in r.stdout and "\nz:" in r.stdout
+    assert "Per target" in r.stdout and "\ny " in r.stdout and "\nz " in r.stdout
+    block = r.stdout.split("Per target (MAE / RMSE)\n")[1].splitlines()
+    assert block[0].split()[:2] == ["target", "lstm"]  # the columns are named
     assert len(r.stdout.splitlines()[-1].split()) == 3  # date, y, z

@@ -95,3 +95,17 @@ def test_the_default_horizon_follows_the_frequency(tmp_path):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["forecast"]) == 12
+
+
+def test_the_tables_fit_80_columns_and_name_their_columns(tmp_path):
+    dates = pd.date_range("2020-01-01", periods=120, freq="D")
+    rows = [f"{d.date()},{5e5 + 1000 * i:.1f},{3e5 + 50 * i:.1f}" for i, d in enumerate(dates)]
+    path = tmp_path / "two.csv"
+    path.write_text("date,rail_boardings_total,bus_rides\n" + "\n".join(rows) + "\n")
+    args = ["forecast", str(path), *CHEAP, "--target", "rail_boardings_total",
+            "--target", "bus_rides", "--quiet"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    per = result.stdout.split("Per target (MAE / RMSE)\n")[1].splitlines()
+    assert per[0].startswith("target") and "naive" in per[0]

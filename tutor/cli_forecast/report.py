@@ -6,6 +6,7 @@ The JSON is the engine's (ForecastResult.to_json); the table is for people.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +61,9 @@ def forecast_table(result: ForecastResult, frame=None) -> str:
     return "\n".join(lines)
 
 
+WIDTH = 80  # the tables fit a terminal of 80 columns: wider ones are stacked in blocks
+
+
 def _holdout_lines(result: ForecastResult, columns: list[tuple[str, str, int]]) -> list[str]:
     """The header (the holdout's period) and one row per metric; columns: (key, label, width)."""
     from engine.forecast.result import Choice
@@ -72,28 +76,55 @@ def _holdout_lines(result: ForecastResult, columns: list[tuple[str, str, int]]) 
         if hold is not None
         else ""
     )
-    lines = [f"Holdout ({', '.join(result.targets)}; {span}{h}-step forecasts, data units)"]
-    lines.append("metric  " + "  ".join(label.rjust(w) for _, label, w in columns))
+    title = f"Holdout ({', '.join(result.targets)}; {span}{h}-step forecasts, data units)"
     metrics = {**result.metrics, **result.other_metrics}
     rows = [("MAE", "mae"), ("RMSE", "rmse"), ("MAPE", "mape"), ("sMAPE", "smape"),
             ("MASE", "mase")]  # fmt: skip
-    for title, key in rows:
-        cells = [format_named_metric(key, metrics[n].get(key)).rjust(w) for n, _, w in columns]
-        lines.append(f"{title:<6}  " + "  ".join(cells))
-    return lines
+    cells = [
+        (label, [format_named_metric(key, metrics[n].get(key)) for _, key in rows])
+        for n, label, _ in columns
+    ]
+    return textwrap.wrap(title, WIDTH) + blocks("metric", [t for t, _ in rows], cells)
 
 
 def _per_target_lines(result: ForecastResult, columns: list[tuple[str, str, int]]) -> list[str]:
-    lines = ["", "Per target (MAE / RMSE)"]
-    tw = max(len(t) for t in result.targets) + 1
-    for t in result.targets:
-        per = result.metrics_by_target[t]
-        cells = [
-            f"{format_metric(per[n]['mae'])} / {format_metric(per[n]['rmse'])}".rjust(w)
-            for n, _, w in columns
-            if n in per
-        ]
-        lines.append(f"{t + ':':<{tw}} " + "  ".join(cells))
+    """MAE / RMSE of each target, under the same column headers as the holdout table."""
+    targets = result.targets
+    cells = [
+        (label, [_mae_rmse(result.metrics_by_target[t].get(n)) for t in targets])
+        for n, label, _ in columns
+        if any(n in result.metrics_by_target[t] for t in targets)
+    ]
+    return ["", "Per target (MAE / RMSE)", *blocks("target", targets, cells)]
+
+
+def _mae_rmse(per: dict | None) -> str:
+    return "-" if per is None else f"{format_metric(per['mae'])} / {format_metric(per['rmse'])}"
+
+
+def blocks(corner: str, names: list[str], columns: list[tuple[str, list[str]]]) -> list[str]:
+    """A table with a first column of row names and labelled columns of cells, right-aligned,
+    split into blocks of whole columns that each fit WIDTH (a blank line between blocks)."""
+    first = max(len(corner), *(len(n) for n in names))
+    widths = [max(len(label), 10, *(len(c) for c in cells)) for label, cells in columns]
+    groups: list[list[int]] = [[]]
+    used = first
+    for k, w in enumerate(widths):
+        if groups[-1] and used + 2 + w > WIDTH:
+            groups.append([])
+            used = first
+        groups[-1].append(k)
+        used += 2 + w
+    lines: list[str] = []
+    for g, group in enumerate(groups):
+        if g:
+            lines.append("")
+        lines.append(
+            corner.ljust(first) + "".join(f"  {columns[k][0]:>{widths[k]}}" for k in group)
+        )
+        for r, name in enumerate(names):
+            cells = "".join(f"  {columns[k][1][r]:>{widths[k]}}" for k in group)
+            lines.append(name.ljust(first) + cells)
     return lines
 
 
@@ -132,6 +163,6 @@ def _choice_lines(result: ForecastResult) -> list[str]:
         parts.append(f"{c.hidden} hidden units")
     if c.refit:
         parts.append("retrained on all rows")
-    lines = ["; ".join(parts)]
-    lines += [f"Note: {n}" for n in c.notes]
+    said = ["; ".join(parts)] + [f"Note: {n}" for n in c.notes]
+    lines = [line for text in said for line in textwrap.wrap(text, WIDTH, subsequent_indent="  ")]
     return lines + [""]
