@@ -59,8 +59,8 @@ def forecast(
     source = _stdin_or(csv)
     _check_usage(source, out, backtest, fields)
 
-    from engine.data import DataError
     from engine.forecast import ForecastError
+    from engine.table_input import DataError
 
     try:
         config = _checked_data(forecast_config(source, fields))  # before torch is imported
@@ -104,11 +104,11 @@ def _checked_data(config):
     refused at once), and the horizon by the data's frequency when --horizon is not given."""
     import dataclasses
 
-    from engine.data import DataError
     from engine.forecast import builtin
     from engine.forecast.config import checked
     from engine.forecast.defaults import default_horizon
     from engine.forecast.prepare import load_data
+    from engine.table_input import DataError
 
     probe = dataclasses.replace(config, horizon=config.horizon or 1)
     try:
@@ -128,8 +128,8 @@ def _checked_data(config):
 def _check_holidays(config, freq: str | None) -> None:
     """--holidays: a known country, and data it applies to (DataError, as a file's would be)."""
     from engine.covariates import CovariateError, calendar_kind, holiday_days
-    from engine.data import DataError
     from engine.dates import describe
+    from engine.table_input import DataError
 
     try:
         holiday_days(config.holidays)
