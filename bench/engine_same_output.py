@@ -15,7 +15,6 @@ A structural commit (nothing meant to change) must leave every one identical.
 
 from __future__ import annotations
 
-import argparse
 import json
 import pickle
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from compare_cli import record_or_diff  # bench/, beside this script
 
 from engine import cells
 from engine.backward import backward
@@ -178,20 +178,11 @@ def diff(a: Path, b: Path) -> int:
     return 1 if differing else 0
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--diff", action="store_true", help="compare two record files")
-    args = parser.parse_args()
-    if args.diff:
-        if len(args.files) != 2:
-            parser.error("--diff takes two files")
-        return diff(*args.files)
+def record(path: Path) -> None:
     records = {**sequences(), **fits(), **specs(), **candidates()}
-    args.files[0].write_bytes(pickle.dumps(records))
-    print(f"{len(records)} records in {args.files[0]}")
-    return 0
+    path.write_bytes(pickle.dumps(records))
+    print(f"{len(records)} records in {path}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(record_or_diff(__doc__, "record files", record, diff))

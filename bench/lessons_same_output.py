@@ -12,7 +12,6 @@ leave them identical: run it on the commit before and after, then --diff.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import os
 import sys
@@ -20,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
+from compare_cli import record_or_diff  # bench/, beside this script
 
 from tutor.cli import cli
 from tutor.lessons.catalog import load_lesson, shipped_ids
@@ -84,16 +84,7 @@ def main() -> int:
     if os.environ.get("PYTHONHASHSEED") != "0":  # set order is part of some messages
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         os.execve(sys.executable, [sys.executable, *sys.argv], env)
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dirs", nargs="+", type=Path)
-    parser.add_argument("--diff", action="store_true", help="compare two output folders")
-    args = parser.parse_args()
-    if args.diff:
-        if len(args.dirs) != 2:
-            parser.error("--diff takes two folders")
-        return diff(*args.dirs)
-    write(args.dirs[0])
-    return 0
+    return record_or_diff(__doc__, "output folders", write, diff)
 
 
 if __name__ == "__main__":
