@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engine.baselines import season_length  # noqa: E402
-from engine.data import DataError, load_series  # noqa: E402
+from engine.data import load_series  # noqa: E402
 from engine.dates import describe  # noqa: E402
 from engine.forecast.defaults import default_horizon  # noqa: E402
-from engine.table_input import Reading  # noqa: E402
+from engine.table_input import DataError, Reading  # noqa: E402
 from tests.robustness.cases_files import VARIANTS, Variant, table  # noqa: E402
 
 CHEAP = ["--epochs", "1", "--hidden", "2", "--seeds", "1", "--inputs", "level", "--no-refit",

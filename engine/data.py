@@ -32,7 +32,7 @@ from engine.table_input import (
 )
 from engine.vocabulary import FILLS
 
-__all__ = ["DataError", "Reading", "SeriesData", "check_length", "detect_date_column",
+__all__ = ["Reading", "SeriesData", "check_length", "detect_date_column",
            "future_dates", "infer_frequency", "load_future", "load_series", "read_csv"]  # fmt: skip
 
 # CSV columns are often named with a letter or two, where one typo already scores below the

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from engine.baselines import season_length, seasonal_periods
-from engine.data import DataError, load_series
+from engine.data import load_series
 from engine.dates import infer_frequency
 from engine.forecast.defaults import default_horizon
 from engine.future import future_dates
-from engine.table_input import Reading, sniff_decimal, sniff_separator
+from engine.table_input import DataError, Reading, sniff_decimal, sniff_separator
 
 
 def frame(dates, values=None) -> pd.DataFrame:
