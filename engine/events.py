@@ -47,4 +47,14 @@ class TrainingDone:
     best_val_loss: float | None
 
 
-Event = BatchEnd | EpochEnd | TrainingDone
+@dataclass(frozen=True)
+class RunPlan:
+    """A stage of a run is about to train `networks` networks (a forecast's input modes and
+    seeds, then its refits), so a front end can count the whole run."""
+
+    run: str
+    stage: str  # "fit" | "refit"
+    networks: int
+
+
+Event = BatchEnd | EpochEnd | TrainingDone | RunPlan

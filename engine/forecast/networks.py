@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.events import RunPlan
 from engine.forecast.config import ForecastError
 from engine.forecast.inputs import available_modes
 from engine.forecast.result import Retrained
@@ -79,6 +80,8 @@ def fit_networks(
     steps = train_horizon(config)
     origins = origins_between(0, prep.n_train, config.window, steps, s.rows)
     networks: list[Network] = []
+    if on_event is not None:
+        on_event(RunPlan(config.model, "fit", len(modes) * (config.seeds or 1)))
 
     def stopped() -> bool:
         return bool(networks) and should_stop is not None and should_stop()
@@ -111,6 +114,8 @@ def refit(
     steps = train_horizon(config)
     origins = origins_between(0, s.rows, config.window, steps, s.rows)
     done = []
+    if on_event is not None:
+        on_event(RunPlan(config.model, "refit", len(members)))
     for n in members:
         epochs = max(1, int(n.fit.best_epoch or n.fit.epochs_run or 1))
         net, fr = train(
