@@ -74,6 +74,7 @@ def first_message(args: list[str], stdin: bytes | None) -> tuple[float, str, int
     if stdin is not None:
         proc.stdin.write(stdin)
         proc.stdin.close()
+        proc.stdin = None  # communicate() below must not flush it again
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     sel.register(proc.stderr, selectors.EVENT_READ)

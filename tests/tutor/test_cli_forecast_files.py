@@ -43,7 +43,8 @@ def test_verbose_prints_a_line_per_network_where_stderr_is_not_a_terminal(tmp_pa
     result = CliRunner().invoke(cli, ["forecast", str(path), *CHEAP, "--verbose"])
     assert result.exit_code == 0, result.output
     lines = [x for x in result.stderr.splitlines() if x.startswith("network ")]
-    assert lines and lines[0].startswith("network 1: lstm, 1 epoch(s)")
+    # the run says how many networks it trains (one input mode, one seed, no refit)
+    assert lines and lines[0].startswith("network 1 of 1: lstm, 1 epoch(s)")
     quiet = CliRunner().invoke(cli, ["forecast", str(path), *CHEAP])
     assert not [x for x in quiet.stderr.splitlines() if x.startswith("network ")]
 

@@ -64,7 +64,8 @@ class Progress:
 
 class RunCount:
     """The whole run from its events: networks finished, the run's time, and an ETA for the
-    run when the total is known (an event carrying `networks`, the number the run trains)."""
+    run when the total is known (engine.events.RunPlan: each stage says how many networks it
+    trains, so the total grows by the refits once the run has chosen what to refit)."""
 
     def __init__(self) -> None:
         self.done = 0
@@ -76,7 +77,7 @@ class RunCount:
         from engine.events import EpochEnd, TrainingDone
 
         if isinstance(getattr(event, "networks", None), int):
-            self.total = event.networks
+            self.total = (self.total or self.done) + event.networks
         elif isinstance(event, EpochEnd):
             self.last = event
         elif isinstance(event, TrainingDone):
