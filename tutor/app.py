@@ -73,8 +73,9 @@ class TutorApp(App[None]):
 
     # --- lessons -------------------------------------------------------------------------
 
-    def lesson_infos(self, refresh: bool = False) -> list:
-        if self._infos is None or refresh:
+    def lesson_infos(self) -> list:
+        """The shipped lessons' summaries, read from their files once per app."""
+        if self._infos is None:
             from tutor.lessons.catalog import list_lessons
 
             try:

@@ -3,7 +3,7 @@ where the cursor is, several lines for the bonus formula, and a refusal below 80
 
 from __future__ import annotations
 
-from tests.app.conftest import drive, open_lesson, run
+from tests.app.conftest import answered_before, drive, open_lesson, run
 from tutor.app import TutorApp
 from tutor.screens.too_small import TooSmallScreen
 from tutor.widgets.answer_box import AnswerBox
@@ -12,6 +12,7 @@ from tutor.widgets.givens_table import GivensTable
 
 @drive
 async def test_every_given_and_result_is_shown_in_full_at_80x24(app):
+    answered_before("h2")
     async with run(app) as pilot:
         screen = await open_lesson(app, pilot, "h2")  # late: many earlier results
         text = screen.query_one(GivensTable).plain

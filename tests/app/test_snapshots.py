@@ -9,7 +9,7 @@ messages a training worker posts), so no timing, ETA or run-to-run noise can lea
 
 from __future__ import annotations
 
-from tests.app.conftest import open_lesson, wait_for
+from tests.app.conftest import answered_before, open_lesson, wait_for
 from tutor.app import TutorApp
 from tutor.messages import EpochProgress, JobFinished, RunFinished
 from tutor.screens.lab import LabScreen
@@ -46,6 +46,7 @@ def test_late_lesson_step_shows_every_value(snap_compare):
     """Step h2: the newest results on top, the weights as a matrix, nothing cut."""
 
     async def late_step(pilot) -> None:
+        answered_before("h2")
         await open_lesson(pilot.app, pilot, "h2")
         await settle(pilot)
 

@@ -41,18 +41,18 @@ class HomeScreen(Screen[None]):
         self.refresh_lessons()
 
     def on_screen_resume(self) -> None:
-        self.refresh_lessons()
+        self.refresh_lessons()  # progress changed while a lesson was open
 
     def on_resize(self) -> None:
-        self.refresh_lessons()
+        self.refresh_lessons()  # titles are cut to the new width
 
     def refresh_lessons(self) -> None:
-        """Rebuild the list (progress changes while lessons are open)."""
+        """Rebuild the list from the catalog the app read once, with today's progress."""
         option_list = self.query_one("#lessons", OptionList)
         highlighted = option_list.highlighted_option
         keep = highlighted.id if highlighted else None
         option_list.clear_options()
-        infos = self.app.lesson_infos(refresh=True)  # type: ignore[attr-defined]
+        infos = self.app.lesson_infos()  # type: ignore[attr-defined]
         for group, heading in GROUPS:
             members = [info for info in infos if info.group == group]
             option_list.add_option(Option(Text(heading, style="bold"), disabled=True))

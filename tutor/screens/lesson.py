@@ -2,43 +2,48 @@
 
 Everything numerical comes from `tutor.lessons.runtime.LessonSession` (previews, checks,
 diagnoses, exact values); this screen only shows it and remembers the learner's place.
+Moving to another step (the reactive `index`) redraws the step; an answer, a hint or a
+finished run updates only the parts they change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, Static, TextArea
+from textual.widgets import Footer, Header, Markdown, TextArea
 
 from tutor import learner
-from tutor.lessons.schema import FormulaStep, NumericStep, RunStep
+from tutor.lessons.problems import LessonLookupError
+from tutor.lessons.schema import ChoiceStep, ExplanationStep, FormulaStep, NumericStep, RunStep
 from tutor.messages import JobFinished, LessonCompleted
 from tutor.screens.lesson_text import (
-    DONE_RUN_PLACEHOLDER,
     check_feedback,
-    options_markdown,
     placeholder,
-    prediction_markdown,
     reveal_markdown,
     run_summary_markdown,
 )
 from tutor.screens.run_step_inputs import RunStepInputs
+from tutor.screens.step_texts import StepTexts
 from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.answer_preview import AnswerPreview
-from tutor.widgets.cell_diagram import CellDiagram
-from tutor.widgets.givens_table import GivensTable
+from tutor.widgets.givens_table import ValueGroups
 from tutor.widgets.inside_views import inside_views
+from tutor.widgets.step_parts import HintList, StepTitle, ValuesPanel
 from tutor.widgets.training_panel import TrainingPanel
 
+if TYPE_CHECKING:
+    from tutor.lessons.runtime import LessonSession
+
 REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
-ANSWERED = ("numeric", "formula", "choice")
+ANSWERED = (NumericStep, FormulaStep, ChoiceStep)  # the learner types an answer that is judged
+PREVIEWED = (NumericStep, FormulaStep)  # the typed answer's value shows while typing
 
 
 @dataclass
@@ -69,29 +74,37 @@ class LessonScreen(Screen[None]):
         Binding("ctrl+down", "scroll_values(1)", "Scroll values", show=False, priority=True),
     ]
 
-    def __init__(self, session: Any, start_step: str | None = None) -> None:
+    index: reactive[int] = reactive(0, init=False)  # the step shown
+
+    def __init__(self, session: LessonSession, start_step: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.lesson = session.lesson
         self.steps = session.steps
-        self.states = {step.id: StepState() for step in self.steps}
-        done = learner.done_steps(self.lesson.id)
-        saved = learner.answers(self.lesson.id)
-        self.inputs = RunStepInputs.from_saved(self.steps, saved)  # asked before training
-        for step in self.steps:
-            state = self.states[step.id]
-            state.done = step.id in done
-            state.answer = saved.get(step.id, "")
-            state.hints_shown = learner.hints_seen(self.lesson.id, step.id)
-            if not state.done:  # tries so far count towards revealing the answer
-                state.tries = learner.attempts(self.lesson.id, step.id)
+        self.states = self._saved_states()
+        self.inputs = RunStepInputs.from_saved(self.steps, learner.answers(self.lesson.id))
         ids = [s.id for s in self.steps]
         if start_step in ids:
-            self.index = ids.index(start_step)
+            start = ids.index(start_step)
         else:  # the first step not done yet, else the first
-            self.index = next((i for i, s in enumerate(self.steps) if s.id not in done), 0)
+            start = next((i for i, s in enumerate(self.steps) if not self.states[s.id].done), 0)
+        self.set_reactive(LessonScreen.index, start)
         self.completed_notified = self.complete
         self.run_step: str | None = None  # the run step the training panel shows
+        self.texts = StepTexts("")
+
+    def _saved_states(self) -> dict[str, StepState]:
+        """Each step as the learner left it: done, the answer, hints seen, tries so far."""
+        lesson = self.lesson.id
+        done, saved = learner.done_steps(lesson), learner.answers(lesson)
+        states = {}
+        for step in self.steps:
+            state = StepState(done=step.id in done, answer=saved.get(step.id, ""))
+            state.hints_shown = learner.hints_seen(lesson, step.id)
+            if not state.done:  # tries so far count towards revealing the answer
+                state.tries = learner.attempts(lesson, step.id)
+            states[step.id] = state
+        return states
 
     # --- layout --------------------------------------------------------------------------
 
@@ -99,24 +112,26 @@ class LessonScreen(Screen[None]):
         yield Header()
         with Horizontal(id="lesson-body"):
             with Vertical(id="lesson-main"):
-                yield Label("", id="step-title")
+                yield StepTitle("", id="step-title")
                 with VerticalScroll(id="prompt-scroll"):
                     yield Markdown("", id="prompt")
-                    yield Markdown("", id="hints")
+                    yield HintList("", id="hints")
                     yield TrainingPanel(id="run-panel")
                     yield Markdown("", id="feedback")
                 yield AnswerBox(id="answer", placeholder="type a formula or numbers")
                 yield AnswerPreview("", id="preview")
-            with VerticalScroll(id="lesson-side"):
-                model = self.lesson.model
-                yield Static("values · ctrl+↑/↓ scroll", id="values-title")
-                yield GivensTable(id="givens")
-                yield CellDiagram(model.cell if model else "lstm", id="diagram")
+            model = self.lesson.model
+            yield ValuesPanel(model.cell if model else None, id="lesson-side")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
         self.show_step()
+        learner.set_position(self.lesson.id, self.step.id)
+
+    def watch_index(self) -> None:
+        self.show_step()
+        learner.set_position(self.lesson.id, self.step.id)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -132,96 +147,87 @@ class LessonScreen(Screen[None]):
     def complete(self) -> bool:
         return all(state.done for state in self.states.values())
 
-    def show_title(self) -> None:
-        step = self.step
-        mark = " ✓" if self.state.done else ""
-        status = " · lesson complete ✓" if self.complete else ""
-        self.sub_title = f"step {self.index + 1}/{len(self.steps)}{status}"
-        self.query_one("#step-title", Label).update(
-            Text(f"{self.index + 1}/{len(self.steps)} {step.title or step.id}{mark}")
-        )
+    # --- drawing -------------------------------------------------------------------------
 
     def show_step(self) -> None:
-        step, state = self.step, self.state
-        self.show_title()
-        prompt = self._safe(lambda: self.session.prompt(step.id), step.prompt)
-        if step.kind == "choice":  # in this learner's order, from the runtime
-            shown = self._safe(lambda: self.session.choices(step.id), [])
-            prompt += "\n\n" + options_markdown(shown)
-        predict = step.predict if isinstance(step, RunStep) else None
-        if predict is not None:
-            prompt += "\n\n" + prediction_markdown(predict, self.inputs.predictions.get(step.id))
-        self.query_one("#prompt", Markdown).update(prompt)
-        self._show_hints()
-        self.query_one("#feedback", Markdown).update(state.feedback)
-        self.query_one("#preview", AnswerPreview).update("")
-        answer = self.query_one("#answer", AnswerBox)
-        pending = self.inputs.pending(step)
-        answer.placeholder = placeholder(
-            step.kind,
-            done=state.done,
-            pending_prompt=pending[0].prompt if pending else None,
-            awaits_prediction=self.inputs.awaits_prediction(step),
+        """Everything that belongs to the step: on opening and on moving to another step."""
+        step = self.step
+        self.texts = StepTexts.of(self.session, step, self.inputs.predictions.get(step.id))
+        self.query_one("#prompt", Markdown).update(self.texts.prompt)
+        self._show_answer_box()
+        self._show_run_panel()
+        quantity = step.quantity if isinstance(step, PREVIEWED) else None
+        side = self.query_one(ValuesPanel)
+        side.show(self.texts.givens, self._value_groups(), quantity, wide=isinstance(step, RunStep))
+        self.show_progress()
+
+    def _value_groups(self) -> ValueGroups:
+        earlier = [s.id for s in self.steps[: self.index]]
+        return ValueGroups(
+            results=[i for i in earlier if self.states[i].done],
+            skipped=[i for i in earlier if not self.states[i].done],
+            measured=list(self.session.refs.results),
         )
+
+    def show_progress(self) -> None:
+        """What changes within a step: the title's mark, the hints, the feedback."""
+        step, state = self.step, self.state
+        status = " · lesson complete ✓" if self.complete else ""
+        self.sub_title = f"step {self.index + 1}/{len(self.steps)}{status}"
+        title = self.query_one(StepTitle)
+        title.show(self.index + 1, len(self.steps), step.title or step.id, done=state.done)
+        self.query_one(HintList).show(self.texts.hints, state.hints_shown)
+        self.query_one("#feedback", Markdown).update(state.feedback)
+        self.query_one(AnswerBox).placeholder = self._placeholder()
+
+    def _placeholder(self) -> str:
+        pending = self.inputs.pending(self.step)
+        return placeholder(
+            self.step.kind,
+            done=self.state.done,
+            pending_prompt=pending[0].prompt if pending else None,
+            awaits_prediction=self.inputs.awaits_prediction(self.step),
+        )
+
+    def _show_answer_box(self) -> None:
+        step, state = self.step, self.state
+        answer = self.query_one(AnswerBox)
         with answer.prevent(TextArea.Changed):
-            if step.kind in ANSWERED:
+            if isinstance(step, ANSWERED):
                 answer.value = state.answer
-            elif not (pending and state.feedback.startswith("**Cannot train")):
+            elif not (self.inputs.pending(step) and state.feedback.startswith("**Cannot train")):
                 answer.value = ""  # a path that did not work stays, to be corrected
-        if step.kind in ANSWERED and state.answer:
-            self._preview(state.answer)
+        self._preview(state.answer if isinstance(step, PREVIEWED) else "")
         answer.focus()
+
+    def _show_run_panel(self) -> None:
         self.query(".inside").remove()  # a previous run's plots belong to that step
-        panel = self.query_one("#run-panel", TrainingPanel)
-        panel.display = step.kind == "run"
-        if step.kind == "run" and self.run_step != step.id and not panel.running:
+        panel = self.query_one(TrainingPanel)
+        is_run = isinstance(self.step, RunStep)
+        panel.display = is_run
+        if is_run and self.run_step != self.step.id and not panel.running:
             panel.show_models([])  # another step's curves must not pose as this one's
             self.run_step = None
-        quantity = step.quantity if isinstance(step, NumericStep | FormulaStep) else None
-        self.query_one("#diagram", CellDiagram).quantity = quantity
-        givens = self._safe(lambda: self.session.givens_for(step.id), {})
-        table = self.query_one("#givens", GivensTable)
-        table.show(givens, [s.id for s in self.steps[: self.index] if s.id in givens])
-        table.display = bool(givens)
-        self.query_one("#values-title").display = bool(givens)
-        diagram = self.query_one("#diagram", CellDiagram)
-        diagram.display = self.lesson.model is not None
-        # a run step's loss curves need the width more than the givens do
-        side = self.query_one("#lesson-side")
-        side.display = step.kind != "run" and (diagram.display or table.display)
-        learner.set_position(self.lesson.id, step.id)
 
-    def _show_hints(self) -> None:
-        hints = self._safe(lambda: self.session.hints(self.step.id), [])
-        shown = hints[: self.state.hints_shown]
-        text = "\n\n".join(f"**Hint {n}.** {hint}" for n, hint in enumerate(shown, 1))
-        self.query_one("#hints", Markdown).update(text)
-
-    def _safe(self, compute, fallback):
-        """A runtime error in one step's text must not take the lesson down."""
-        try:
-            return compute()
-        except Exception as exc:  # noqa: BLE001 - shown, not raised
-            self.notify(str(exc), title="Lesson", severity="error")
-            return fallback
+    def _scroll_to_end(self) -> None:
+        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
 
     # --- typing and checking -------------------------------------------------------------
 
     @on(TextArea.Changed, "#answer")
     def _changed(self) -> None:
-        if self.step.kind in ("numeric", "formula"):
-            self._preview(self.query_one("#answer", AnswerBox).single_line)
+        if isinstance(self.step, PREVIEWED):
+            self._preview(self.query_one(AnswerBox).single_line)
 
     def _preview(self, text: str) -> None:
         """The value of the answer so far, or its error with a caret under the column."""
-        preview = self.query_one("#preview", AnswerPreview)
-        if self.step.kind not in ("numeric", "formula"):
+        preview = self.query_one(AnswerPreview)
+        if not text or not isinstance(self.step, PREVIEWED):
             preview.update("")
             return
-        result = self._safe(lambda: self.session.preview(self.step.id, text), None)
-        box = self.query_one("#answer", AnswerBox)
+        box = self.query_one(AnswerBox)
         fits = "\n" not in box.text and len(text) < box.content_size.width
-        preview.show(result, caret_fits=fits)
+        preview.show(self.session.preview(self.step.id, text), caret_fits=fits)
 
     @on(AnswerBox.Submitted, "#answer")
     def _submitted(self) -> None:
@@ -229,25 +235,24 @@ class LessonScreen(Screen[None]):
 
     def action_submit(self) -> None:
         """Enter: check the answer, or go on after a right one (and after a finished run)."""
-        text = self.query_one("#answer", AnswerBox).single_line
-        kind = self.step.kind
-        if kind in ANSWERED and self.state.done and text == self.state.answer:
+        text = self.query_one(AnswerBox).single_line
+        step = self.step
+        if isinstance(step, ANSWERED) and self.state.done and text == self.state.answer:
             self.action_next_step()  # enter again after a right answer moves on
-        elif kind == "explanation":
+        elif isinstance(step, ExplanationStep):
             self._mark_done("")
             self.action_next_step()
-        elif kind == "run" and self.state.done and not self.inputs.pending(self.step):
+        elif isinstance(step, RunStep) and self.state.done and not self.inputs.pending(step):
             self.action_next_step()  # like everywhere else; ctrl+s trains again
-        elif kind == "run":
+        elif isinstance(step, RunStep):
             self._answer_ask_or_run(text)
         else:
             self.check(text)
 
     def check(self, text: str) -> None:
+        """Judge the answer and save it (one write to the progress file per answer)."""
         step, state = self.step, self.state
-        result = self._safe(lambda: self.session.check(step.id, text), None)
-        if result is None:
-            return
+        result = self.session.check(step.id, text)
         state.answer = text
         state.feedback = check_feedback(result)
         if result.error is None and result.correct:
@@ -256,22 +261,20 @@ class LessonScreen(Screen[None]):
             state.tries += 1
             if state.tries >= REVEAL_AFTER and not state.revealed:
                 state.feedback += "  \n`ctrl+r` reveals the answer."
-            error = learner.record(self.lesson.id, step.id, text, False, result.mistake)
-            if error:
-                self.notify(error, severity="warning")
-        self.show_step()
-        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
+            self._warn(learner.record(self.lesson.id, step.id, text, False))
+        self.show_progress()
+        self._scroll_to_end()
+
+    def _warn(self, error: str | None) -> None:
+        if error:
+            self.notify(error, severity="warning")
 
     def _mark_done(self, answer: str) -> None:
         self.state.done = True
-        error = learner.record(self.lesson.id, self.step.id, answer, True)
-        if error:
-            self.notify(error, severity="warning")
+        self._warn(learner.record(self.lesson.id, self.step.id, answer, True))
         if self.complete and not self.completed_notified:
             self.completed_notified = True
-            error = learner.mark_complete(self.lesson.id)
-            if error:
-                self.notify(error, severity="warning")
+            self._warn(learner.mark_complete(self.lesson.id))
             self.notify(f"Lesson complete: {self.lesson.title}", title="Well done")
             self.post_message(LessonCompleted(self.lesson.id))
 
@@ -280,48 +283,42 @@ class LessonScreen(Screen[None]):
     def action_next_step(self) -> None:
         if self.index + 1 < len(self.steps):
             self.index += 1
-            self.show_step()
         elif self.complete:
             self.notify("That was the last step; escape goes home.")
 
     def action_previous_step(self) -> None:
         if self.index > 0:
             self.index -= 1
-            self.show_step()
 
     def action_scroll_prompt(self, direction: int) -> None:
         scroll = self.query_one("#prompt-scroll", VerticalScroll)
         scroll.scroll_relative(y=direction * max(1, scroll.size.height - 2), animate=False)
 
     def action_scroll_values(self, direction: int) -> None:
-        side = self.query_one("#lesson-side", VerticalScroll)
+        side = self.query_one(ValuesPanel)
         side.scroll_relative(y=direction * max(1, side.size.height - 2), animate=False)
 
     def action_hint(self) -> None:
-        hints = self._safe(lambda: self.session.hints(self.step.id), [])
-        if self.state.hints_shown >= len(hints):
+        if self.state.hints_shown >= len(self.texts.hints):
             self.notify("No more hints for this step.")
             return
         self.state.hints_shown += 1
         learner.reveal_hint(self.lesson.id, self.step.id)
-        self._show_hints()
-        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
+        self.query_one(HintList).show(self.texts.hints, self.state.hints_shown)
+        self._scroll_to_end()
 
     def action_reveal(self) -> None:
         step, state = self.step, self.state
-        if step.kind not in ANSWERED:
+        if not isinstance(step, ANSWERED):
             return
         if state.tries < REVEAL_AFTER and not state.done:
             left = REVEAL_AFTER - state.tries
             self.notify(f"Try {left} more time{'s' if left > 1 else ''} before revealing.")
             return
         state.revealed = True
-        learner.reveal(self.lesson.id, step.id)
-        answer = self._safe(lambda: self.session.reveal(step.id), "?")
-        hints = self._safe(lambda: self.session.hints(step.id), [])
-        state.feedback = reveal_markdown(step, answer, hints)
-        self.show_step()
-        self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
+        state.feedback = reveal_markdown(step, self.session.reveal(step.id), self.texts.hints)
+        self.show_progress()
+        self._scroll_to_end()
 
     # --- run steps -----------------------------------------------------------------------
 
@@ -338,29 +335,29 @@ class LessonScreen(Screen[None]):
     def start_run(self) -> None:
         try:
             spec = self.session.job_spec(self.step.id, self.inputs.asked)
-        except Exception as exc:  # noqa: BLE001 - e.g. no file at that path: ask again
+        except LessonLookupError as exc:  # e.g. no file at that path: ask again
             self.inputs.forget(self.step)
             self.state.feedback = f"**Cannot train yet:** {exc}  \nCorrect it and press enter."
             self.show_step()
             return
-        panel = self.query_one("#run-panel", TrainingPanel)
+        panel = self.query_one(TrainingPanel)
         if panel.start(spec) is not None:
             self.run_step = self.step.id
             self.state.feedback = "Training… the loss curves fill in as it goes; ctrl+x stops."
             self.query_one("#feedback", Markdown).update(self.state.feedback)
-            self.query_one("#prompt-scroll", VerticalScroll).scroll_end(animate=False)
+            self._scroll_to_end()
 
     def action_train_again(self) -> None:
-        if self.step.kind == "run" and not self.inputs.pending(self.step):
+        if isinstance(self.step, RunStep) and not self.inputs.pending(self.step):
             self.start_run()
 
     def action_stop_training(self) -> None:
-        self.query_one("#run-panel", TrainingPanel).stop()
+        self.query_one(TrainingPanel).stop()
 
     @on(JobFinished)
     def _job_finished(self, event: JobFinished) -> None:
         step = self.step
-        if step.kind != "run" or self.run_step != step.id:
+        if not isinstance(step, RunStep) or self.run_step != step.id:
             return
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."
@@ -370,20 +367,21 @@ class LessonScreen(Screen[None]):
             self._judge_run(step, event.runs)
             self._show_inside(event.runs)
             self.state.feedback += "  \n**enter**: next step · **ctrl+s**: train again"
-        self.query_one("#feedback", Markdown).update(self.state.feedback)
-        self.show_title()  # the step's ✓ at once
-        if self.state.done:
-            self.query_one("#answer", AnswerBox).placeholder = DONE_RUN_PLACEHOLDER
+        self.show_progress()  # the step's ✓ at once
 
-    def _judge_run(self, step: Any, runs: dict) -> None:
+    def _judge_run(self, step: RunStep, runs: dict) -> None:
         """Keep the run's declared results for later steps; judge the prediction made before."""
         if not step.results and step.predict is None:
             return
-        self._safe(lambda: self.session.record_results(step.id, runs), None)
+        try:
+            self.session.record_results(step.id, runs)
+        except LessonLookupError as exc:  # a result path the job did not produce
+            self.state.feedback += f"\n\n**⚠ {exc}**"
+            return
         guess = self.inputs.predictions.get(step.id)
         if step.predict is not None and guess:
-            verdict = self._safe(lambda: self.session.check_prediction(step.id, guess), None)
-            if verdict is not None and verdict.error is None:
+            verdict = self.session.check_prediction(step.id, guess)
+            if verdict.error is None:
                 mark = "✓" if verdict.correct else "✗"
                 self.state.feedback += f"\n\n**{mark} {verdict.feedback}**"
 

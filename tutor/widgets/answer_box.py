@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
 NEWLINE_KEYS = ("alt+enter", "shift+enter", "ctrl+j")  # shift+enter only where the terminal says so
+LEFT_TO_THE_APP = ("question_mark",)  # `?` is help everywhere; no formula or answer uses it
 
 
 class AnswerBox(TextArea):
-    """Enter submits the text; alt+enter (or ctrl+j) inserts a line break."""
+    """Enter submits the text; alt+enter (or ctrl+j) inserts a line break; ctrl+u clears it."""
+
+    BINDINGS = [Binding("ctrl+u", "clear_answer", "Clear the answer", show=False)]
 
     DEFAULT_CSS = """
     AnswerBox { height: auto; min-height: 3; max-height: 7; }
@@ -51,6 +55,15 @@ class AnswerBox(TextArea):
         """The answer with its line breaks as spaces: the formula language reads one line and
         the columns of its error messages stay where they were typed."""
         return self.text.replace("\r\n", " ").replace("\n", " ")
+
+    def action_clear_answer(self) -> None:
+        """ctrl+u: the whole answer, every wrapped row and line (TextArea clears one row)."""
+        self.clear()
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """A text area takes every printable key before the app's bindings see it; `?` must
+        reach the app's help binding, as the footer promises."""
+        return key not in LEFT_TO_THE_APP and super().check_consume_key(key, character)
 
     # Textual calls the handler of every class in the MRO: ours run first, TextArea's after
     # (unless ours prevent the default), so neither calls super().

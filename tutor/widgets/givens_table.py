@@ -8,6 +8,7 @@ because the step a learner is on almost always uses the result just before it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rich.text import Text
@@ -50,37 +51,57 @@ def value_lines(value: np.ndarray, width: int) -> list[str]:
     return lines
 
 
-def render_values(givens: Mapping[str, np.ndarray], results: Sequence[str], width: int) -> Text:
-    """Earlier results (newest first), then the lesson's givens."""
+@dataclass(frozen=True)
+class ValueGroups:
+    """Which names are what: the learner's own results (in step order), earlier steps they
+    skipped (their values stay hidden: skipping must not reveal an answer), and what a run
+    measured. Every other name is a given of the lesson."""
+
+    results: Sequence[str] = ()
+    skipped: Sequence[str] = ()
+    measured: Sequence[str] = ()
+
+
+def render_values(givens: Mapping[str, np.ndarray], groups: ValueGroups, width: int) -> Text:
+    """Earlier results (newest first), the run's measurements, then the lesson's givens;
+    skipped steps by name only."""
     out = Text()
-    newest_first = [name for name in reversed(list(results)) if name in givens]
-    groups = (
-        ("Your results, newest first", newest_first),
-        ("Givens", [name for name in givens if name not in results]),
+    own = {*groups.results, *groups.skipped, *groups.measured}
+    sections = (
+        ("Your results, newest first", [n for n in reversed(list(groups.results)) if n in givens]),
+        ("Measured by the run", [n for n in groups.measured if n in givens]),
+        ("Givens", [name for name in givens if name not in own]),
     )
-    for heading, names in groups:
+    skipped = [n for n in groups.skipped if n in givens]
+    if skipped:
+        out.append("Not answered yet: ", style="bold")
+        out.append(", ".join(skipped) + " (shown once answered)\n", style="dim")
+    for heading, names in sections:
         if not names:
             continue
         if out:
             out.append("\n")
         out.append(heading + "\n", style="bold")
         for name in names:
-            value = np.asarray(givens[name], dtype=float)
-            lines = value_lines(value, width - 2)
-            shape = shape_text(value)
-            head = Text(name, style="bold")
-            head.append(f" ({shape})", style="dim")
-            if len(lines) == 1 and len(name) + len(shape) + len(lines[0]) + 6 <= width:
-                head.append(" = " + lines[0])
-                out.append_text(head)
-                out.append("\n")
-                continue
-            out.append_text(head)
-            out.append("\n")
-            for line in lines:
-                out.append("  " + line + "\n")
+            out.append_text(_value_text(name, givens[name], width))
     out.rstrip()
     return out
+
+
+def _value_text(name: str, value: np.ndarray, width: int) -> Text:
+    """`name (shape) = value` on one line when it fits, else the value's lines under it."""
+    value = np.asarray(value, dtype=float)
+    lines = value_lines(value, width - 2)
+    shape = shape_text(value)
+    head = Text(name, style="bold")
+    head.append(f" ({shape})", style="dim")
+    if len(lines) == 1 and len(name) + len(shape) + len(lines[0]) + 6 <= width:
+        head.append(" = " + lines[0] + "\n")
+        return head
+    head.append("\n")
+    for line in lines:
+        head.append("  " + line + "\n")
+    return head
 
 
 class GivensTable(Static):
@@ -93,12 +114,11 @@ class GivensTable(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.givens: dict[str, np.ndarray] = {}
-        self.results: list[str] = []
+        self.groups = ValueGroups()
 
-    def show(self, givens: Mapping[str, np.ndarray], results: Sequence[str] = ()) -> None:
-        """`results`: the names among `givens` that are earlier steps' results, in step order."""
+    def show(self, givens: Mapping[str, np.ndarray], groups: ValueGroups | None = None) -> None:
         self.givens = dict(givens)
-        self.results = list(results)
+        self.groups = groups or ValueGroups()
         self._draw()
 
     def on_resize(self) -> None:
@@ -106,10 +126,10 @@ class GivensTable(Static):
 
     def _draw(self) -> None:
         width = self.content_size.width or 36
-        self.update(render_values(self.givens, self.results, width))
+        self.update(render_values(self.givens, self.groups, width))
 
     @property
     def plain(self) -> str:
         """The text on screen (for tests and screen readers)."""
         width = self.content_size.width or 36
-        return render_values(self.givens, self.results, width).plain
+        return render_values(self.givens, self.groups, width).plain
