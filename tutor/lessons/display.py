@@ -34,5 +34,5 @@ def template_expressions(text: str) -> list[str]:
 
 def _format(array: np.ndarray, one: Callable[[float], str]) -> str:
     if array.ndim == 0:
-        return one(float(array))
+        return one(float(array) + 0.0)  # + 0.0: a learner is never shown "-0.0"
     return "[" + ", ".join(_format(row, one) for row in array) + "]"
