@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from tutor import learner, settings
 from tutor.commands import LessonCommands
+from tutor.dialogs.glossary import GlossaryScreen
 from tutor.dialogs.help import HelpScreen
 from tutor.lessons.problems import LessonError
 from tutor.messages import LessonCompleted
@@ -38,6 +39,7 @@ class TutorApp(App[None]):
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?", priority=True),
+        Binding("ctrl+o", "glossary", "Glossary", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -47,6 +49,7 @@ class TutorApp(App[None]):
         self.stop_events: set[threading.Event] = set()
         self.forecast_config = forecast_config
         self._infos: list | None = None
+        self._lesson_screens: dict[str, LessonScreen] = {}  # opened lessons, kept as left
 
     def on_mount(self) -> None:
         theme = settings.load().get("theme")
@@ -89,7 +92,29 @@ class TutorApp(App[None]):
         return next((i for i in self.lesson_infos() if i.id == lesson_id), None)
 
     def open_lesson(self, lesson_id: str, step_id: str | None = None) -> None:
-        """Push the lesson player; a lesson that fails to load becomes a notification."""
+        """Push the lesson player; a lesson that fails to load becomes a notification.
+
+        A lesson opened before comes back as the learner left it (its runs' results, curves
+        and predictions included): its screen stays installed until the app ends."""
+        screen = self._lesson_screens.get(lesson_id)
+        if screen is None or screen.session.seed != learner.seed():
+            screen = self._new_lesson_screen(lesson_id, step_id)
+            if screen is None:
+                return
+            self._lesson_screens[lesson_id] = screen
+            self.install_screen(screen, f"lesson:{len(self._lesson_screens)}:{lesson_id}")
+        elif step_id is not None:
+            screen.go_to(step_id)
+        self.push_screen(screen)
+        missing = self.missing_prerequisites(lesson_id)
+        if missing:
+            self.notify(
+                f"This lesson builds on {', '.join(missing)}, not finished yet.",
+                title="Before this lesson",
+                severity="warning",
+            )
+
+    def _new_lesson_screen(self, lesson_id: str, step_id: str | None) -> LessonScreen | None:
         from tutor.lessons.catalog import load_lesson
         from tutor.lessons.runtime import LessonSession
 
@@ -99,15 +124,8 @@ class TutorApp(App[None]):
             problems = exc.problems[:5] if isinstance(exc, LessonError) else [exc]
             detail = "\n".join(str(p) for p in problems)
             self.notify(detail, title=f"Cannot open {lesson_id}", severity="error", timeout=10)
-            return
-        self.push_screen(LessonScreen(session, step_id))
-        missing = self.missing_prerequisites(lesson_id)
-        if missing:
-            self.notify(
-                f"This lesson builds on {', '.join(missing)}, not finished yet.",
-                title="Before this lesson",
-                severity="warning",
-            )
+            return None
+        return LessonScreen(session, step_id)
 
     def missing_prerequisites(self, lesson_id: str) -> list[str]:
         """Titles of the lessons `lesson_id` builds on that the learner has not finished."""
@@ -156,6 +174,12 @@ class TutorApp(App[None]):
         else:
             self.push_screen(HelpScreen())
 
+    def action_glossary(self) -> None:
+        if isinstance(self.screen, GlossaryScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(GlossaryScreen())
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
@@ -178,9 +202,17 @@ class TutorApp(App[None]):
         yield SystemCommand("Forecast", "Forecast the built-in data set", self.action_open_forecast)
         yield SystemCommand("Help", "Keys and formula syntax", self.action_help)
         yield SystemCommand("Toggle light/dark", "Switch the theme", self.action_toggle_theme)
-        # the current screen's own keys, so the palette reaches every action there too
+        yield SystemCommand("Glossary", "Gate, MAE, MASE, decade, ...", self.action_glossary)
+        yield from self._screen_commands(screen)
+
+    def _screen_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The current screen's own keys, so the palette reaches every action there too;
+        those the app already offers (home's `r` Resume, `f` Forecast) are listed once."""
+        offered = {"app.resume", "app.open_lab", "app.open_forecast", "app.help"}
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description and binding.show:
+            if not isinstance(binding, Binding) or binding.action in offered:
+                continue
+            if binding.description and not binding.system:
                 key = binding.key_display or binding.key.split(",")[0]
                 yield SystemCommand(
                     binding.description,

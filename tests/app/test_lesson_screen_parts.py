@@ -142,3 +142,95 @@ async def test_a_long_step_title_ends_in_an_ellipsis_at_80x24(app):
         assert screen.step.title.startswith("The first step's")
         assert line.endswith("…"), line
         assert isinstance(app.screen, LessonScreen)
+
+
+@drive
+async def test_help_lists_every_formula_function_and_the_scroll_keys(app):
+    from tutor.lessons.formula import FUNCTIONS
+
+    async with run(app) as pilot:
+        await open_lesson(app, pilot, "f0")
+        await pilot.press("?")
+        text = app.screen.query_one(Markdown).source
+        for name in (*FUNCTIONS, "log", "transpose"):
+            assert f"`{name}`" in text, name
+        assert "`**`" in text and "W[1:3, 4:6]" in text  # power and slicing
+        assert "`pageup` / `pagedown`" in text
+
+
+@drive
+async def test_reveal_on_a_gate_step_shows_its_formula(app):
+    async with run(app) as pilot:
+        screen = await open_lesson(app, pilot, "c_hat0")
+        for _ in range(3):
+            await submit(pilot, "0.1")
+        await pilot.press("ctrl+r")
+        shown = screen.query_one("#feedback", Markdown).source
+        assert "`tanh(z0[0, 2])` = `" in shown  # how, not only the number
+        expected = float(screen.session.expected("c_hat0").reshape(-1)[0])
+        assert f"{expected:.6f}"[:7] in shown
+
+
+@drive
+async def test_the_palette_lists_each_command_once(app):
+    async with run(app) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles.count("Forecast") == 1 and titles.count("Resume") == 1
+        screen = await open_lesson(app, pilot, "f0")
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert len(titles) == len(set(titles))
+        assert {"Equations", "Steps", "Glossary"} <= set(titles)
+
+
+@drive
+async def test_the_cells_equations_open_as_one_card_at_any_step(app):
+    from tutor.dialogs.lesson_cards import EquationsCard
+
+    async with run(app) as pilot:
+        screen = await open_lesson(app, pilot, "h1")
+        await pilot.press("ctrl+e")
+        assert isinstance(app.screen, EquationsCard)
+        text = app.screen.query_one(Markdown).source
+        # lesson 1's layout (forget, input, candidate, output), its own names and columns
+        assert "f = sigmoid(z[0, 0])" in text and "c_hat = tanh(z[0, 2])" in text
+        assert "c(t+1) = f * c(t) + i * c_hat" in text and "y = sigmoid(h(T) @ Wy + By)" in text
+        await pilot.press("escape")
+        assert app.screen is screen and screen.step.id == "h1"
+
+
+@drive
+async def test_the_step_list_jumps_to_a_step(app):
+    from tutor.dialogs.lesson_cards import StepList
+
+    async with run(app) as pilot:
+        screen = await open_lesson(app, pilot, "f0")
+        await submit(pilot, "sigmoid(z0[0, 0])")
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, StepList)
+        lines = [str(o.prompt) for o in app.screen.query_one("#step-list").options]
+        assert len(lines) == len(screen.steps) and lines[2].startswith("✓")  # f0 done
+        await pilot.press("down", "down", "enter")  # from f0 (3rd) to c_hat0 (5th)
+        assert app.screen is screen and screen.step.id == "c_hat0"
+
+
+@drive
+async def test_the_glossary_explains_gate_mae_mase_and_decade(app):
+    from tutor.dialogs.glossary import GlossaryScreen
+
+    async with run(app) as pilot:
+        await open_lesson(app, pilot, "f0")
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, GlossaryScreen)
+        text = app.screen.query_one(Markdown).source
+        for word in ("**Gate**", "**MAE**", "**MASE**", "**Decade**"):
+            assert word in text
+
+
+@drive
+async def test_a_negative_zero_is_shown_as_zero(app):
+    async with run(app) as pilot:
+        screen = await open_lesson(app, pilot, "f0")
+        await pilot.press(*"-1 * h0")  # h0 = 0: the product is -0.0
+        preview = str(screen.query_one("#preview").render())
+        assert preview.strip() == "= [[0]]", preview  # not [[-0]]

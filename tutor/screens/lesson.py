@@ -20,21 +20,24 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, TextArea
 
 from tutor import learner
+from tutor.dialogs.lesson_cards import EquationsCard, StepList, equations_markdown
 from tutor.lessons.problems import LessonLookupError
 from tutor.lessons.schema import ChoiceStep, ExplanationStep, FormulaStep, NumericStep, RunStep
 from tutor.messages import JobFinished, LessonCompleted
 from tutor.screens.lesson_text import (
     check_feedback,
+    measured_markdown,
     placeholder,
     reveal_markdown,
     run_summary_markdown,
 )
+from tutor.screens.reveal_formula import revealed_formula
 from tutor.screens.run_step_inputs import RunStepInputs
 from tutor.screens.step_texts import StepTexts
 from tutor.widgets.answer_box import AnswerBox
 from tutor.widgets.answer_preview import AnswerPreview
 from tutor.widgets.givens_table import ValueGroups
-from tutor.widgets.inside_views import inside_views
+from tutor.widgets.inside_views import inside_views, measured_norms
 from tutor.widgets.step_parts import HintList, StepTitle, ValuesPanel
 from tutor.widgets.training_panel import TrainingPanel
 
@@ -66,12 +69,15 @@ class LessonScreen(Screen[None]):
         Binding("ctrl+b", "previous_step", "Back"),
         Binding("ctrl+g", "hint", "Hint"),
         Binding("ctrl+r", "reveal", "Reveal"),
+        Binding("ctrl+e", "equations", "Equations", show=False, priority=True),
+        Binding("ctrl+l", "step_list", "Steps", show=False, priority=True),
         Binding("ctrl+s", "train_again", "Train again", show=False, priority=True),
         Binding("ctrl+x", "stop_training", "Stop", show=False, priority=True),
-        Binding("pageup", "scroll_prompt(-1)", "Scroll up", show=False, priority=True),
-        Binding("pagedown", "scroll_prompt(1)", "Scroll down", show=False, priority=True),
-        Binding("ctrl+up", "scroll_values(-1)", "Scroll values", show=False, priority=True),
-        Binding("ctrl+down", "scroll_values(1)", "Scroll values", show=False, priority=True),
+        # system: keys the palette leaves out (a scroll is no command)
+        Binding("pageup", "scroll_prompt(-1)", "Scroll up", False, system=True, priority=True),
+        Binding("pagedown", "scroll_prompt(1)", "Scroll down", False, system=True, priority=True),
+        Binding("ctrl+up", "scroll_values(-1)", "Values up", False, system=True, priority=True),
+        Binding("ctrl+down", "scroll_values(1)", "Values down", False, system=True, priority=True),
     ]
 
     index: reactive[int] = reactive(0, init=False)  # the step shown
@@ -129,9 +135,20 @@ class LessonScreen(Screen[None]):
         self.show_step()
         learner.set_position(self.lesson.id, self.step.id)
 
+    def on_screen_resume(self) -> None:
+        """Opened again (the screen is kept as the learner left it): here is where they are."""
+        learner.set_position(self.lesson.id, self.step.id)
+        self.query_one(AnswerBox).focus()
+
     def watch_index(self) -> None:
         self.show_step()
         learner.set_position(self.lesson.id, self.step.id)
+
+    def go_to(self, step_id: str) -> None:
+        """Show the step with this id (a lesson opened again at a given step)."""
+        ids = [s.id for s in self.steps]
+        if step_id in ids:
+            self.index = ids.index(step_id)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -242,19 +259,25 @@ class LessonScreen(Screen[None]):
         elif isinstance(step, ExplanationStep):
             self._mark_done("")
             self.action_next_step()
-        elif isinstance(step, RunStep) and self.state.done and not self.inputs.pending(step):
+        elif isinstance(step, RunStep) and self.state.done and self._ran_here(step):
             self.action_next_step()  # like everywhere else; ctrl+s trains again
         elif isinstance(step, RunStep):
             self._answer_ask_or_run(text)
         else:
             self.check(text)
 
+    def _ran_here(self, step: RunStep) -> bool:
+        """Its asks are answered and, when later steps use its results, it ran in this app
+        (results are not kept between runs of lstm-tutor: enter trains it again)."""
+        recorded = self.session.refs.results
+        return not self.inputs.pending(step) and all(name in recorded for name in step.results)
+
     def check(self, text: str) -> None:
         """Judge the answer and save it (one write to the progress file per answer)."""
         step, state = self.step, self.state
         result = self.session.check(step.id, text)
         state.answer = text
-        state.feedback = check_feedback(result)
+        state.feedback = check_feedback(result, text)
         if result.error is None and result.correct:
             self._mark_done(text)
         elif result.error is None:
@@ -316,9 +339,27 @@ class LessonScreen(Screen[None]):
             self.notify(f"Try {left} more time{'s' if left > 1 else ''} before revealing.")
             return
         state.revealed = True
-        state.feedback = reveal_markdown(step, self.session.reveal(step.id), self.texts.hints)
+        formula = revealed_formula(self.session, step)
+        how = self.texts.hints[-1] if isinstance(step, NumericStep) and self.texts.hints else None
+        state.feedback = reveal_markdown(self.session.reveal(step.id), formula, how)
         self.show_progress()
         self._scroll_to_end()
+
+    def action_equations(self) -> None:
+        """The lesson's cell equations as one card, at any step."""
+        run = self.session.refs.run
+        layout = tuple(run.layout) if run is not None else None
+        self.app.push_screen(EquationsCard(equations_markdown(self.lesson.model, layout)))
+
+    def action_step_list(self) -> None:
+        """Every step with its ✓; the one picked is shown."""
+        steps = [(s.title or s.id, self.states[s.id].done) for s in self.steps]
+
+        def go(index: int | None) -> None:
+            if index is not None:
+                self.index = index
+
+        self.app.push_screen(StepList(steps, self.index), go)
 
     # --- run steps -----------------------------------------------------------------------
 
@@ -355,26 +396,29 @@ class LessonScreen(Screen[None]):
         self.query_one(TrainingPanel).stop()
 
     @on(JobFinished)
-    def _job_finished(self, event: JobFinished) -> None:
+    async def _job_finished(self, event: JobFinished) -> None:
         step = self.step
         if not isinstance(step, RunStep) or self.run_step != step.id:
             return
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."
         else:
-            self.state.feedback = run_summary_markdown(event.summary, event.warnings)
+            # the gradient-norm plot below draws what the summary would print a second time
+            summary = "" if measured_norms(event.runs) else event.summary
+            self.state.feedback = run_summary_markdown(summary, event.warnings)
             self._mark_done(self.inputs.saved_answer(step))
             self._judge_run(step, event.runs)
-            self._show_inside(event.runs)
             self.state.feedback += "  \n**enter**: next step · **ctrl+s**: train again"
         self.show_progress()  # the step's ✓ at once
+        if not event.cancelled:
+            await self._show_inside(event.runs)
 
     def _judge_run(self, step: RunStep, runs: dict) -> None:
         """Keep the run's declared results for later steps; judge the prediction made before."""
         if not step.results and step.predict is None:
             return
         try:
-            self.session.record_results(step.id, runs)
+            measured = self.session.record_results(step.id, runs)
         except LessonLookupError as exc:  # a result path the job did not produce
             self.state.feedback += f"\n\n**⚠ {exc}**"
             return
@@ -384,10 +428,19 @@ class LessonScreen(Screen[None]):
             if verdict.error is None:
                 mark = "✓" if verdict.correct else "✗"
                 self.state.feedback += f"\n\n**{mark} {verdict.feedback}**"
+        if measured:
+            self.state.feedback += "\n\n" + measured_markdown(measured)
 
-    def _show_inside(self, runs: dict) -> None:
-        """After a run: the gradient norms per time step and each model's gate heatmap."""
+    async def _show_inside(self, runs: dict) -> None:
+        """After a run, under its verdict: the gradient norms per time step and the gate
+        heatmaps; the verdict is scrolled to the top, where it is read first."""
+        feedback = self.query_one("#feedback", Markdown)
+        await feedback.update(self.state.feedback)  # laid out before it is scrolled to
         views = inside_views(runs, classes="inside")
         if views:
-            feedback = self.query_one("#feedback", Markdown)
-            self.query_one("#prompt-scroll").mount_all(views, before=feedback)
+            await self.query_one("#prompt-scroll").mount_all(views, after=feedback)
+        self.call_after_refresh(self._scroll_to_verdict)
+
+    def _scroll_to_verdict(self) -> None:
+        scroll = self.query_one("#prompt-scroll", VerticalScroll)
+        scroll.scroll_to_widget(self.query_one("#feedback"), animate=False, top=True)

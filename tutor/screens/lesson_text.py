@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from tutor.lessons import display
 from tutor.lessons.choices import letter
 from tutor.lessons.schema import Prediction
@@ -47,12 +49,22 @@ def placeholder(
     return PLACEHOLDERS.get(kind, "")
 
 
-def wrong_feedback(result: Any) -> str:
+def echo(typed: str, value: Any) -> str:
+    """The learner's answer as they typed it when it is a number ("0.550": the trailing zero
+    counts as a figure), else its value."""
+    try:
+        float(typed)
+    except ValueError:
+        return display.short(value)
+    return typed.strip()
+
+
+def wrong_feedback(result: Any, typed: str = "") -> str:
     """The runtime's diagnosis first when it recognised the mistake; its full verdict otherwise."""
     if result.diagnosis:
         text = f"**✗ Not quite.** {result.diagnosis}"
         if result.value is not None and not isinstance(result.value, str):
-            text += f"  \n*Your answer: {display.short(result.value)}.*"
+            text += f"  \n*Your answer: {echo(typed, result.value)}.*"
         return text
     text = f"**✗** {result.feedback}"
     if result.tolerance_text and result.tolerance_text not in result.feedback:
@@ -60,7 +72,7 @@ def wrong_feedback(result: Any) -> str:
     return text
 
 
-def check_feedback(result: Any) -> str:
+def check_feedback(result: Any, typed: str = "") -> str:
     """The feedback after a check: why it could not be checked, the verdict, the explanation."""
     if result.error is not None:
         at = f" (column {result.col + 1})" if result.col is not None else ""
@@ -68,7 +80,20 @@ def check_feedback(result: Any) -> str:
     if result.correct:
         more = f"\n\n{result.explanation}" if result.explanation else ""
         return f"**✓** {result.feedback}{more}"
-    return wrong_feedback(result)
+    return wrong_feedback(result, typed)
+
+
+def measured_markdown(measured: dict[str, Any]) -> str:
+    """The values a run step keeps for later steps, by name, to 3 significant figures."""
+    shown = ", ".join(f"`{name}` = {_figures(value)}" for name, value in measured.items())
+    return f"**Measured by the run** (later steps use these names): {shown}"
+
+
+def _figures(value: Any) -> str:
+    array = np.asarray(value, dtype=float)
+    if array.size == 1:
+        return f"{float(array.reshape(-1)[0]) + 0.0:.3g}"
+    return display.short(array, digits=3)
 
 
 def run_summary_markdown(summary: str, warnings: list[str]) -> str:
@@ -77,11 +102,9 @@ def run_summary_markdown(summary: str, warnings: list[str]) -> str:
     return "  \n".join([*lines, *(f"⚠ {warning}" for warning in warnings)])
 
 
-def reveal_markdown(step: Any, answer: str, hints: list[str]) -> str:
-    """The revealed answer: a numeric step's formula before its value, else the last hint
-    (which spells out the formula) when there is no formula."""
-    reference = step.reference if step.kind == "numeric" else None
-    if reference:
-        answer = f"{' '.join(str(reference).split())}` = `{answer}"
-    how = f"  \n**How:** {hints[-1]}" if step.kind == "numeric" and not reference and hints else ""
-    return f"**The answer:** `{answer}`{how}  \nType it in to go on."
+def reveal_markdown(answer: str, formula: str | None, how: str | None = None) -> str:
+    """The revealed answer: the formula before its value when one is known, else the hint
+    that says how (`how`)."""
+    shown = f"`{formula}` = `{answer}`" if formula and formula != answer else f"`{answer}`"
+    more = f"  \n**How:** {how}" if how and not formula else ""
+    return f"**The answer:** {shown}{more}  \nType it in to go on."

@@ -16,6 +16,8 @@ from tutor.lessons.choice_answers import choice_index
 from tutor.lessons.choices import letter
 from tutor.lessons.schema import Ask, RunStep
 
+PREDICTION = "(prediction)"  # its key in the saved answer: no `ask:` key can be spelled so
+
 
 @dataclass(frozen=True)
 class Taken:
@@ -37,7 +39,11 @@ class RunStepInputs:
         inputs = cls()
         for step in steps:
             if isinstance(step, RunStep):
-                inputs.asked |= asked_from(saved.get(step.id, ""))
+                asked = asked_from(saved.get(step.id, ""))
+                guess = asked.pop(PREDICTION, None)
+                if guess and step.predict is not None:
+                    inputs.predictions[step.id] = guess
+                inputs.asked |= asked
         return inputs
 
     def pending(self, step: Any) -> list[Ask]:
@@ -74,8 +80,11 @@ class RunStepInputs:
             self.asked.pop(ask.key, None)
 
     def saved_answer(self, step: RunStep) -> str:
-        """What a finished run step keeps as its answer: the JSON of the values it asked for."""
+        """What a finished run step keeps as its answer: the JSON of the values it asked for
+        and of the prediction made before it ran (so it is not asked again next time)."""
         asks = {a.key: self.asked[a.key] for a in step.ask if a.key in self.asked}
+        if step.id in self.predictions:
+            asks[PREDICTION] = self.predictions[step.id]
         return json.dumps(asks) if asks else ""
 
 

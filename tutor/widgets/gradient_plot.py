@@ -50,8 +50,8 @@ class GradientNormPlot(Widget):
             text.append(f"{name:<5} ", style="bold")
             text.append(bars, style=COLOURS.get(name, "white"))
             text.append(f" {decades:5.1f} dec\n", style="dim")
-        text.append(
-            f"{'':6}t=0{'':>{max(1, width - 8)}}t={len(next(iter(self.norms.values()))) - 1}",
-            style="dim",
-        )
+        longest = max(v.size for v in self.norms.values())
+        bars = min(width, longest)  # the axis ends where the bars do, not at the panel's edge
+        end = f"t={longest - 1}"
+        text.append(f"{'':6}t=0{'':>{max(1, bars - 3 - len(end))}}{end}", style="dim")
         return text
