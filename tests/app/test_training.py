@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Sparkline
+from textual.widgets import Input
 from textual.worker import WorkerState
 
 from tests.app.conftest import SMALL_LAB, drive, notifications, open_lab, run, wait_for
 from tutor.screens.lab import LabScreen
+from tutor.widgets.loss_bars import LossBars
 from tutor.widgets.loss_panel import LossPanel
 from tutor.widgets.training_panel import TrainingPanel
 
 
 @drive
-async def test_training_fills_the_sparklines_and_stop_cancels(app):
+async def test_training_fills_the_loss_bars_and_stop_cancels(app):
     async with run(app) as pilot:
         lab = await open_lab(app, pilot)
         lab.query_one("#use-rnn").value = False
@@ -22,10 +23,10 @@ async def test_training_fills_the_sparklines_and_stop_cancels(app):
         await pilot.press("ctrl+s")
         panel = lab.query_one(TrainingPanel)
         assert panel.worker is not None
-        line = panel.query_one("#run-lstm").query_one("#train-line", Sparkline)
-        await wait_for(pilot, lambda: len(line.data or []) >= 2, what="two loss points")
+        line = panel.query_one("#run-lstm").query_one("#train-line", LossBars)
+        await wait_for(pilot, lambda: len(line.values) >= 2, what="two loss points")
         losses = panel.query_one("#run-lstm", LossPanel).train
-        assert len(line.data) == len(losses) and all(v > 0 for v in losses)
+        assert len(line.values) == len(losses) and all(v > 0 for v in losses)
 
         await pilot.press("ctrl+x")  # Stop
         await app.workers.wait_for_complete([panel.worker])
@@ -60,8 +61,8 @@ async def test_quit_while_training_stops_the_trainer(app):
         lab.query_one("#use-rnn").value = False
         await pilot.press("ctrl+s")
         panel = lab.query_one(TrainingPanel)
-        line = panel.query_one("#run-lstm").query_one("#train-line", Sparkline)
-        await wait_for(pilot, lambda: len(line.data or []) >= 1, what="a loss point")
+        line = panel.query_one("#run-lstm").query_one("#train-line", LossBars)
+        await wait_for(pilot, lambda: len(line.values) >= 1, what="a loss point")
         stop, done = panel.run.stop, panel.run.done
         await pilot.press("ctrl+q")
         assert stop.is_set()  # the trainer was told to stop...

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from rich.style import Style
 
+from tests.app.conftest import drive
 from tutor.screens.forecast import fmt_metric, metric_rows
 from tutor.widgets.cell_diagram import render_cell
 from tutor.widgets.givens_table import shape_text
@@ -70,3 +71,38 @@ def test_metric_rows_put_the_model_before_the_baselines():
     columns, rows = metric_rows(metrics)
     assert columns == ["model", "naive", "seasonal"]
     assert rows == [["mae", "1", "3", "—"], ["rmse", "2", "—", "—"]]
+
+
+def test_loss_bars_give_each_epoch_the_same_width_a_gap_and_an_axis():
+    from tutor.widgets.loss_bars import bars, epoch_axis
+
+    (line,), bar, gap = bars([2.0, 1.0, 0.5], width=40)  # 3 epochs: not one solid block
+    assert gap == 1 and line.count(" ") == 2
+    assert [len(b) for b in line.split(" ")] == [bar] * 3  # the first no wider than the rest
+    assert line[0] == "█" and line[-1] == "▁"  # highest first, lowest last
+    axis = epoch_axis(3, len(line))
+    assert axis.startswith("1") and axis.endswith("3") and len(axis) == len(line)
+    many, bar, gap = bars(list(range(100, 0, -1)), width=30, rows=3)  # more epochs than columns
+    assert [len(row) for row in many] == [30] * 3 and gap == 0
+    assert many[0][0] == "█" and many[0][-1] == " " and many[2][-1] == "▁"  # tall, then low
+
+
+@drive
+async def test_a_loss_panel_labels_the_last_loss():
+    from textual.app import App
+
+    from tutor.messages import EpochProgress
+    from tutor.widgets.loss_panel import LossPanel
+
+    class One(App):
+        def compose(self):
+            yield LossPanel("lstm")
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LossPanel)
+        for epoch, (train, val) in enumerate([(0.9, 0.8), (0.5, 0.45), (0.31, 0.3)], 1):
+            panel.add_epoch(EpochProgress(0, "lstm", epoch, 3, [train], [val], 0.01, 1.0, 0.0))
+        await pilot.pause()
+        assert "last 0.31" in str(panel.query_one("#train-label").render())
+        assert "last 0.3" in str(panel.query_one("#val-label").render())

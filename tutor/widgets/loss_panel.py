@@ -1,4 +1,5 @@
-"""One model's training at a glance: loss sparklines (training, validation) and where it is."""
+"""One model's training at a glance: loss bars per epoch (training, validation) over an epoch
+axis, the last loss by each, and where the run is."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import math
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Sparkline
+from textual.widgets import Label
 
 from tutor.messages import BatchProgress, EpochProgress, RunFinished
+from tutor.widgets.loss_bars import LossBars
 
 WAITING = "waiting its turn (models train one after another)"
 MAX_POINTS = 200  # a sparkline narrower than its data summarises; keep memory bounded anyway
@@ -43,10 +45,9 @@ class LossPanel(Vertical):
         padding: 0 1;
     }
     LossPanel .row { height: 2; }
-    LossPanel .row > Label { width: 10; padding: 0 1 0 0; }  /* numbers apart from the bars */
-    LossPanel Sparkline { height: 1fr; width: 1fr; }
-    LossPanel #val-line > .sparkline--max-color { color: $warning; }
-    LossPanel #val-line > .sparkline--min-color { color: $warning 30%; }
+    LossPanel .row > Label { width: 11; padding: 0 1 0 0; }  /* numbers apart from the bars */
+    LossPanel #train-line { color: $success; }
+    LossPanel #val-line { color: $warning; }
     LossPanel .status { width: 1fr; height: auto; max-height: 2; color: $text-muted; }
     """
 
@@ -63,10 +64,10 @@ class LossPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("train\n—", id="train-label")
-            yield Sparkline([], id="train-line")
+            yield LossBars(id="train-line")
         with Horizontal(classes="row"):
             yield Label("val\n—", id="val-label")
-            yield Sparkline([], id="val-line")
+            yield LossBars(id="val-line")
         yield Label(self.status, id="status", classes="status")
 
     def on_mount(self) -> None:
@@ -116,11 +117,7 @@ class LossPanel(Vertical):
     def _draw(self) -> None:
         if not self.query("#train-line"):
             return  # not composed yet; on_mount draws
-        self.query_one("#train-line", Sparkline).data = log_scale(self.train)
-        self.query_one("#val-line", Sparkline).data = log_scale(self.val)
-        self.query_one("#train-label", Label).update(
-            f"train\n{fmt_loss(self.train[-1] if self.train else None)}"
-        )
-        self.query_one("#val-label", Label).update(
-            f"val\n{fmt_loss(self.val[-1] if self.val else None)}"
-        )
+        for name, values in (("train", self.train), ("val", self.val)):
+            self.query_one(f"#{name}-line", LossBars).show(log_scale(values), len(values))
+            last = f"last {fmt_loss(values[-1])}" if values else "—"
+            self.query_one(f"#{name}-label", Label).update(f"{name} loss\n{last}")
