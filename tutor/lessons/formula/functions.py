@@ -14,12 +14,22 @@ Array = np.ndarray
 
 
 def _concat(*arrays: Array) -> Array:
-    """Concatenate along the last axis; scalars count as 1-vectors (np.concatenate(axis=-1))."""
-    parts = [np.atleast_1d(a) for a in arrays]
+    """Concatenate along the last axis (np.concatenate(axis=-1)). A single number beside a
+    row joins as one more column: `concat(x1, h1)` with x1 1x1 and h1 a number (the zero
+    initial state simplified away) is the 1x2 row it means."""
+    values = [np.asarray(a) for a in arrays]
+    shaped = [v for v in values if v.ndim > 0]
+    like = shaped[0].shape[:-1] + (1,) if shaped else (1,)
+    if np.prod(like) != 1:  # beside a matrix of several rows a number is no column
+        like = (1,)
+    parts = [np.full(like, v) if v.ndim == 0 else v for v in values]
     ndims = {p.ndim for p in parts}
     if len(ndims) > 1:
         shapes = " and ".join(_describe(p) for p in parts)
-        raise FormulaError(f"concat needs arrays of the same rank, got {shapes}")
+        raise FormulaError(
+            f"concat needs arrays of the same rank, got {shapes}; "
+            "slice a row to keep it 2-D (W[0:1, :] rather than W[0, :])"
+        )
     return np.concatenate(parts, axis=-1)
 
 
