@@ -234,3 +234,16 @@ async def test_a_negative_zero_is_shown_as_zero(app):
         await pilot.press(*"-1 * h0")  # h0 = 0: the product is -0.0
         preview = str(screen.query_one("#preview").render())
         assert preview.strip() == "= [[0]]", preview  # not [[-0]]
+
+
+@drive
+async def test_the_bonus_answer_simplified_with_the_zero_state_is_accepted(app):
+    z0 = "(x0 @ W[0:1, :] + B)"  # h0 = 0: only x0's row of W
+    c1 = f"(sigmoid({z0}[0, 1]) * tanh({z0}[0, 2]))"  # c0 = 0: no forget term
+    h1 = f"(tanh({c1}) * sigmoid({z0}[0, 3]))"  # a number, joined to the 1x1 x1 below
+    z1 = f"(concat(x1, {h1}) @ W + B)"
+    c2 = f"(sigmoid({z1}[0, 0]) * {c1} + sigmoid({z1}[0, 1]) * tanh({z1}[0, 2]))"
+    async with run(app) as pilot:
+        screen = await open_lesson(app, pilot, "y_oneliner")
+        await submit(pilot, f"sigmoid(tanh({c2}) * sigmoid({z1}[0, 3]) * Wy + By)")
+        assert screen.state.done, screen.query_one("#feedback", Markdown).source
