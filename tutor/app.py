@@ -49,7 +49,7 @@ class TutorApp(App[None]):
         self.stop_events: set[threading.Event] = set()
         self.forecast_config = forecast_config
         self._infos: list | None = None
-        self._lesson_screens: dict[str, LessonScreen] = {}  # opened lessons, kept as left
+        self._lesson_screens: dict[tuple[int, str], LessonScreen] = {}  # opened, kept as left
 
     def on_mount(self) -> None:
         theme = settings.load().get("theme")
@@ -96,12 +96,13 @@ class TutorApp(App[None]):
 
         A lesson opened before comes back as the learner left it (its runs' results, curves
         and predictions included): its screen stays installed until the app ends."""
-        screen = self._lesson_screens.get(lesson_id)
-        if screen is None or screen.session.seed != learner.seed():
+        key = (learner_identity(), lesson_id)  # another learner signed in: their own screens
+        screen = self._lesson_screens.get(key)
+        if screen is None:
             screen = self._new_lesson_screen(lesson_id, step_id)
             if screen is None:
                 return
-            self._lesson_screens[lesson_id] = screen
+            self._lesson_screens[key] = screen
             self.install_screen(screen, f"lesson:{len(self._lesson_screens)}:{lesson_id}")
         elif step_id is not None:
             screen.go_to(step_id)
@@ -219,6 +220,14 @@ class TutorApp(App[None]):
                     f"{screen.title or 'this screen'} · key {key}",
                     partial(screen.run_action, binding.action),
                 )
+
+
+def learner_identity() -> int:
+    """Which learner's progress is in use (a classroom's sign-in changes it)."""
+    try:
+        return id(learner.store())
+    except Exception:  # noqa: BLE001 - unreadable progress: one anonymous learner
+        return 0
 
 
 def run_app() -> None:

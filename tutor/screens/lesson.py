@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Markdown, TextArea
 from tutor import learner
 from tutor.dialogs.lesson_cards import EquationsCard, StepList, equations_markdown
 from tutor.lessons.problems import LessonLookupError
-from tutor.lessons.schema import ChoiceStep, ExplanationStep, FormulaStep, NumericStep, RunStep
+from tutor.lessons.schema import RunStep
 from tutor.messages import JobFinished, LessonCompleted
 from tutor.screens.lesson_text import (
     check_feedback,
@@ -45,8 +45,6 @@ if TYPE_CHECKING:
     from tutor.lessons.runtime import LessonSession
 
 REVEAL_AFTER = 3  # wrong tries before the answer may be revealed
-ANSWERED = (NumericStep, FormulaStep, ChoiceStep)  # the learner types an answer that is judged
-PREVIEWED = (NumericStep, FormulaStep)  # the typed answer's value shows while typing
 
 
 @dataclass
@@ -173,9 +171,9 @@ class LessonScreen(Screen[None]):
         self.query_one("#prompt", Markdown).update(self.texts.prompt)
         self._show_answer_box()
         self._show_run_panel()
-        quantity = step.quantity if isinstance(step, PREVIEWED) else None
+        quantity = step.quantity if step.valued else None
         side = self.query_one(ValuesPanel)
-        side.show(self.texts.givens, self._value_groups(), quantity, wide=isinstance(step, RunStep))
+        side.show(self.texts.givens, self._value_groups(), quantity, wide=step.runs_job)
         self.show_progress()
 
     def _value_groups(self) -> ValueGroups:
@@ -200,7 +198,7 @@ class LessonScreen(Screen[None]):
     def _placeholder(self) -> str:
         pending = self.inputs.pending(self.step)
         return placeholder(
-            self.step.kind,
+            self.step,
             done=self.state.done,
             pending_prompt=pending[0].prompt if pending else None,
             awaits_prediction=self.inputs.awaits_prediction(self.step),
@@ -210,17 +208,17 @@ class LessonScreen(Screen[None]):
         step, state = self.step, self.state
         answer = self.query_one(AnswerBox)
         with answer.prevent(TextArea.Changed):
-            if isinstance(step, ANSWERED):
+            if step.answered:
                 answer.value = state.answer
             elif not (self.inputs.pending(step) and state.feedback.startswith("**Cannot train")):
                 answer.value = ""  # a path that did not work stays, to be corrected
-        self._preview(state.answer if isinstance(step, PREVIEWED) else "")
+        self._preview(state.answer if step.previewed else "")
         answer.focus()
 
     def _show_run_panel(self) -> None:
         self.query(".inside").remove()  # a previous run's plots belong to that step
         panel = self.query_one(TrainingPanel)
-        is_run = isinstance(self.step, RunStep)
+        is_run = self.step.runs_job
         panel.display = is_run
         if is_run and self.run_step != self.step.id and not panel.running:
             panel.show_models([])  # another step's curves must not pose as this one's
@@ -233,13 +231,13 @@ class LessonScreen(Screen[None]):
 
     @on(TextArea.Changed, "#answer")
     def _changed(self) -> None:
-        if isinstance(self.step, PREVIEWED):
+        if self.step.previewed:
             self._preview(self.query_one(AnswerBox).single_line)
 
     def _preview(self, text: str) -> None:
         """The value of the answer so far, or its error with a caret under the column."""
         preview = self.query_one(AnswerPreview)
-        if not text or not isinstance(self.step, PREVIEWED):
+        if not text or not self.step.previewed:
             preview.update("")
             return
         box = self.query_one(AnswerBox)
@@ -254,14 +252,14 @@ class LessonScreen(Screen[None]):
         """Enter: check the answer, or go on after a right one (and after a finished run)."""
         text = self.query_one(AnswerBox).single_line
         step = self.step
-        if isinstance(step, ANSWERED) and self.state.done and text == self.state.answer:
+        if step.answered and self.state.done and text == self.state.answer:
             self.action_next_step()  # enter again after a right answer moves on
-        elif isinstance(step, ExplanationStep):
+        elif not step.answered and not step.runs_job:  # only text to read
             self._mark_done("")
             self.action_next_step()
-        elif isinstance(step, RunStep) and self.state.done and self._ran_here(step):
+        elif step.runs_job and self.state.done and self._ran_here(step):
             self.action_next_step()  # like everywhere else; ctrl+s trains again
-        elif isinstance(step, RunStep):
+        elif step.runs_job:
             self._answer_ask_or_run(text)
         else:
             self.check(text)
@@ -284,7 +282,7 @@ class LessonScreen(Screen[None]):
             state.tries += 1
             if state.tries >= REVEAL_AFTER and not state.revealed:
                 state.feedback += "  \n`ctrl+r` reveals the answer."
-            self._warn(learner.record(self.lesson.id, step.id, text, False))
+            self._warn(learner.record(self.lesson.id, step.id, text, False, result.mistake))
         self.show_progress()
         self._scroll_to_end()
 
@@ -332,15 +330,20 @@ class LessonScreen(Screen[None]):
 
     def action_reveal(self) -> None:
         step, state = self.step, self.state
-        if not isinstance(step, ANSWERED):
+        if not step.answered:
             return
         if state.tries < REVEAL_AFTER and not state.done:
             left = REVEAL_AFTER - state.tries
             self.notify(f"Try {left} more time{'s' if left > 1 else ''} before revealing.")
             return
         state.revealed = True
+        self._warn(learner.reveal(self.lesson.id, step.id))
         formula = revealed_formula(self.session, step)
-        how = self.texts.hints[-1] if isinstance(step, NumericStep) and self.texts.hints else None
+        how = (
+            self.texts.hints[-1]
+            if step.valued and not step.formula_only and self.texts.hints
+            else None
+        )
         state.feedback = reveal_markdown(self.session.reveal(step.id), formula, how)
         self.show_progress()
         self._scroll_to_end()
@@ -389,7 +392,7 @@ class LessonScreen(Screen[None]):
             self._scroll_to_end()
 
     def action_train_again(self) -> None:
-        if isinstance(self.step, RunStep) and not self.inputs.pending(self.step):
+        if self.step.runs_job and not self.inputs.pending(self.step):
             self.start_run()
 
     def action_stop_training(self) -> None:
@@ -398,7 +401,7 @@ class LessonScreen(Screen[None]):
     @on(JobFinished)
     async def _job_finished(self, event: JobFinished) -> None:
         step = self.step
-        if not isinstance(step, RunStep) or self.run_step != step.id:
+        if not step.runs_job or self.run_step != step.id:
             return
         if event.cancelled:
             self.state.feedback = "Stopped. Press enter to train again."

@@ -15,13 +15,6 @@ from tutor.lessons.choices import letter
 from tutor.lessons.schema import Prediction
 
 DONE_RUN_PLACEHOLDER = "enter: next step · ctrl+s trains again"
-PLACEHOLDERS = {
-    "numeric": "formula or number; enter checks",
-    "formula": "formula; enter checks, alt+enter new line",
-    "choice": "a letter (a, b, ...); enter checks",
-    "explanation": "enter: go on",
-    "run": "enter: train (ctrl+x stops)",
-}
 
 
 def options_markdown(shown: list[tuple[str, Any]]) -> str:
@@ -37,16 +30,16 @@ def prediction_markdown(predict: Prediction, guess: str | None) -> str:
 
 
 def placeholder(
-    kind: str, *, done: bool, pending_prompt: str | None, awaits_prediction: bool
+    step: Any, *, done: bool, pending_prompt: str | None, awaits_prediction: bool
 ) -> str:
     """What the answer box asks for: an answer, what a run step still needs, or enter."""
     if pending_prompt:
         return f"{pending_prompt}, then enter"
     if awaits_prediction:
         return "type your prediction (a, b, ...), then enter to run"
-    if kind == "run" and done:
+    if step.runs_job and done:
         return DONE_RUN_PLACEHOLDER
-    return PLACEHOLDERS.get(kind, "")
+    return step.placeholder
 
 
 def echo(typed: str, value: Any) -> str:

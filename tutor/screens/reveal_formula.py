@@ -24,7 +24,9 @@ ACTIVATION = {"f": "sigmoid", "i": "sigmoid", "o": "sigmoid", "r": "sigmoid", "g
 
 def revealed_formula(session: LessonSession, step: Any) -> str | None:
     """A formula whose value is the step's exact answer, or None when none is known."""
-    reference = getattr(step, "reference", None)
+    if not step.valued:
+        return None
+    reference = step.reference
     if reference:
         return " ".join(str(reference).split())
     expected = session.expected(step.id)
@@ -48,7 +50,7 @@ def _candidates(session: LessonSession, step: Any) -> Iterator[str]:
 
 def _cell_formulas(session: LessonSession, step: Any) -> Iterator[str]:
     """An LSTM's or GRU's pre-activation `z<t>` and the gates sliced from it."""
-    run, quantity, t = session.refs.run, getattr(step, "quantity", None), getattr(step, "t", None)
+    run, quantity, t = session.refs.run, step.quantity, step.t
     if run is None or quantity is None or t is None or t >= len(run.model.inputs):
         return
     z = f"concat({run.model.inputs[t]}, h{t}) @ W + B"

@@ -38,7 +38,7 @@ class RunStepInputs:
         """The values finished run steps kept in their saved answers."""
         inputs = cls()
         for step in steps:
-            if isinstance(step, RunStep):
+            if step.runs_job:
                 asked = asked_from(saved.get(step.id, ""))
                 guess = asked.pop(PREDICTION, None)
                 if guess and step.predict is not None:
@@ -50,11 +50,7 @@ class RunStepInputs:
         return pending_asks(step, self.asked)
 
     def awaits_prediction(self, step: Any) -> bool:
-        return (
-            isinstance(step, RunStep)
-            and step.predict is not None
-            and (step.id not in self.predictions)
-        )
+        return step.runs_job and step.predict is not None and (step.id not in self.predictions)
 
     def take(self, step: RunStep, text: str) -> Taken:
         """Enter on a run step: fill what it asks for, one value at a time, then the

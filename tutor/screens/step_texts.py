@@ -38,9 +38,8 @@ class StepTexts:
             shown = session.choices(step.id)
             if shown:
                 prompt += "\n\n" + options_markdown(shown)
-            predict = getattr(step, "predict", None)
-            if predict is not None:
-                prompt += "\n\n" + prediction_markdown(predict, guess)
+            if step.runs_job and step.predict is not None:
+                prompt += "\n\n" + prediction_markdown(step.predict, guess)
             return cls(prompt, session.hints(step.id), session.givens_for(step.id))
         except SHOW_ERRORS as exc:
             problem = f"This step cannot be shown in full: {exc}"
