@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input
 from textual.worker import WorkerState
 
 from tests.app.conftest import drive, notifications, run, wait_for
-from tutor.screens.forecast import ForecastScreen, axis_ticks
+from tutor.screens.forecast import ForecastScreen, axis_ticks, holdout_span
 
 TINY = {"hidden": 8, "window": 14, "horizon": 7}
 
@@ -84,7 +84,10 @@ async def test_forecast_is_drawn_and_exported_to_the_folder_it_names(app, tmp_pa
     async with run(app) as pilot:
         screen = await run_forecast(app, pilot)
         # the days after the data are on screen, not only in the CSV
-        assert screen.plotted_kinds == ["actual", "predicted", "forecast"]
+        # the actual line drawn last, over the model's; where the holdout starts is said
+        assert screen.plotted_kinds == ["predicted", "forecast", "actual"]
+        first = str(screen.result.holdout["date"].iloc[0])[:10]
+        assert f"holdout from {first}" in str(screen.query_one("#fc-legend").render())
         stated = str(screen.query_one("#fc-export-to").render())
         assert str(tmp_path.resolve() / "forecast.csv") in stated.replace("\n", "")
         await pilot.press("ctrl+e")  # no path typed: the one on screen
@@ -95,6 +98,18 @@ async def test_forecast_is_drawn_and_exported_to_the_folder_it_names(app, tmp_pa
         # the metrics say which way is good and what they mean
         assert "lower is better" in str(screen.query_one(".section-title").render())
         assert "mase" in str(screen.query_one("#fc-help").render())
+
+
+def test_a_holdout_plot_that_ends_before_the_data_says_so():
+    import pandas as pd
+
+    holdout = pd.DataFrame({"date": pd.date_range("2024-03-01", periods=21, freq="D")})
+    later = pd.DataFrame({"date": pd.date_range("2024-03-25", periods=7, freq="D")})
+    assert holdout_span(holdout, later) == (
+        "holdout from 2024-03-01 (its last 3 steps: scored, not plotted)"
+    )
+    right_after = pd.DataFrame({"date": pd.date_range("2024-03-22", periods=7, freq="D")})
+    assert holdout_span(holdout, right_after) == "holdout from 2024-03-01"
 
 
 def test_the_y_axis_is_written_like_the_metrics_table():

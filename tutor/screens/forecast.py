@@ -74,12 +74,36 @@ COLORS = {"actual": "blue", "predicted": "orange", "forecast": "green"}  # plote
 RICH_COLORS = {"blue": "blue", "orange": "dark_orange", "green": "green"}  # the same in Rich
 
 
-def legend() -> Text:
-    """The plot's colours, above it (plotext's own legend covers the curves at 80 columns)."""
+DRAW_ORDER = ("predicted", "forecast", "actual")  # the actual line last: on top of the model's
+
+
+def legend(span: str = "") -> Text:
+    """The plot's colours, above it (plotext's own legend covers the curves at 80 columns),
+    and where the holdout lies."""
     text = Text()
     for kind, label in (("actual", "actual"), ("predicted", "model"), ("forecast", "forecast")):
         text.append("━━ ", style=RICH_COLORS[COLORS[kind]])
         text.append(f"{label}  ")
+    if span:
+        text.append(span, style="dim")
+    return text
+
+
+def holdout_span(holdout: Any, forecast: Any) -> str:
+    """`holdout from 2024-03-01` and, when its plotted blocks end before the data does
+    (the forecast starts later than the day after), how many days are left out."""
+    import pandas as pd  # the frames are pandas already; the app starts without importing it
+
+    if "date" not in holdout or not len(holdout):
+        return ""
+    first, last = pd.Timestamp(holdout["date"].iloc[0]), pd.Timestamp(holdout["date"].iloc[-1])
+    text = f"holdout from {first.date()}"
+    if "date" in forecast and len(forecast) and len(holdout) > 1:
+        step = pd.Timestamp(holdout["date"].iloc[-1]) - pd.Timestamp(holdout["date"].iloc[-2])
+        start = pd.Timestamp(forecast["date"].iloc[0])
+        left = int(round((start - last) / step)) - 1 if step else 0
+        if left > 0:
+            text += f" (its last {left} step{'s' if left > 1 else ''}: scored, not plotted)"
     return text
 
 
@@ -251,36 +275,36 @@ class ForecastScreen(Screen[None]):
             self.plot_target(targets[self.target_index])
 
     def plot_target(self, target: str) -> None:
-        """The holdout's tail (actual, predicted) and the forecast after the data, one colour
-        each; the title names the colours (a legend would cover the curves at 80 columns)."""
+        """The holdout's tail (model, then actual drawn over it) and the forecast after the
+        data, one colour each; the line above the plot says where the holdout starts and ends
+        (a legend inside the plot would cover the curves at 80 columns)."""
         plot_widget = self.query_one(PlotextPlot)
         plt = plot_widget.plt
         plt.clear_data()
         plt.clear_figure()
         holdout = self.result.holdout if self.result is not None else None
         if holdout is not None and len(holdout):
+            span = holdout_span(holdout, self.result.forecast)
             holdout = holdout.tail(PLOT_POINTS)
             self.plotted = (target, len(holdout))
             dates, series = holdout_series(holdout, target)
             forecast = self.result.forecast
             if target in forecast and "date" in forecast:
                 series["forecast"] = forecast[target].astype(float).tolist()
-                future_dates = [str(d)[:10] for d in forecast["date"]]
-            else:
-                future_dates = []
+            future_dates = [str(d)[:10] for d in forecast["date"]] if "date" in forecast else []
             plt.title(target)
-            self.plotted_kinds = list(series)
+            self.plotted_kinds = [k for k in DRAW_ORDER if k in series]
             plt.date_form("Y-m-d")
-            values: list[float] = []
-            for kind, points in series.items():
+            for kind in self.plotted_kinds:
                 x = future_dates if kind == "forecast" else dates
-                values += points
                 if x:
-                    plt.plot(x, points, marker="braille", color=COLORS[kind])
+                    plt.plot(x, series[kind], marker="braille", color=COLORS[kind])
                 else:
-                    plt.plot(points, marker="braille", color=COLORS[kind])
+                    plt.plot(series[kind], marker="braille", color=COLORS[kind])
+            values = [v for points in series.values() for v in points]
             if values:
                 plt.yticks(*axis_ticks(values))
+            self.query_one("#fc-legend", Static).update(legend(span))
         plot_widget.refresh()
 
     # --- export --------------------------------------------------------------------------
