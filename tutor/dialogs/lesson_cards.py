@@ -19,9 +19,9 @@ from textual.widgets.option_list import Option
 
 GATE_WORDS = {
     "f": ("f", "sigmoid", "forget gate: how much of c to keep"),
-    "i": ("i", "sigmoid", "input gate: how much of the candidate to write"),
+    "i": ("i", "sigmoid", "input gate: how much of c_hat to write"),
     "g": ("c_hat", "tanh", "candidate: what could be written"),
-    "o": ("o", "sigmoid", "output gate: how much of the cell to show"),
+    "o": ("o", "sigmoid", "output gate: how much of c to show"),
 }
 GENERIC = """\
 **LSTM** (per step; PyTorch orders the gates i, f, g, o)
@@ -67,7 +67,7 @@ def equations_markdown(model: Any, layout: tuple[str, ...] | None) -> str:
         lines = [f"z = {pre}    # {H} column{'s' if H > 1 else ''} per gate"]
         for j, gate in enumerate(layout):
             name, act, what = GATE_WORDS[gate]
-            lines.append(f"{name} = {act}(z{columns(j, H)})".ljust(30) + f"# {what}")
+            lines.append(f"{name} = {act}(z{columns(j, H)})".ljust(24) + f"# {what}")
         lines += ["c(t+1) = f * c(t) + i * c_hat", "h(t+1) = o * tanh(c(t+1))"]
     elif model.cell == "gru":
         r, z, n = (columns(layout.index(g), H) for g in ("r", "z", "n"))
