@@ -100,6 +100,26 @@ async def test_forecast_is_drawn_and_exported_to_the_folder_it_names(app, tmp_pa
         assert "mase" in str(screen.query_one("#fc-help").render())
 
 
+@drive
+async def test_the_trained_networks_gates_over_its_last_window_are_shown(app):
+    from textual.widgets import Collapsible
+
+    from tutor.widgets.gate_heatmap import GateHeatmap
+
+    async with run(app) as pilot:
+        screen = await run_forecast(app, pilot)
+        gates = screen.gates
+        assert gates is not None and gates.problem is None, gates
+        # an LSTM of TINY's 8 units over the 14-day window it forecast from
+        assert set(gates.activity) >= {"i", "f", "g", "o"}
+        assert gates.activity["f"].shape == (TINY["window"], TINY["hidden"])
+        last = str(screen.result.forecast["date"].iloc[0])[:10]
+        assert gates.last < last  # the window ends where the data does, before the forecast
+        fold = screen.query_one("#fc-gates", Collapsible)
+        assert fold.display and fold.collapsed and gates.last in fold.title
+        assert len(fold.query(GateHeatmap)) == 1
+
+
 def test_a_holdout_plot_that_ends_before_the_data_says_so():
     import pandas as pd
 

@@ -21,8 +21,10 @@ LARGE = (120, 40)
 
 
 async def settle(pilot) -> None:
+    await pilot.pause()  # focus first: a field's cursor is drawn only once it has it
     for field in pilot.app.screen.query("Input, TextArea"):
         field.cursor_blink = False
+        field.refresh()
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()  # a second frame: scrollbars settle after the first layout

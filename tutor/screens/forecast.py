@@ -16,7 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import (
+    Button,
+    Collapsible,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+)
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
@@ -29,7 +39,9 @@ from engine.vocabulary import (
     MODEL_KINDS,
 )
 from tutor.messages import EpochProgress
+from tutor.screens.forecast_gates import ForecastGates, forecast_with_gates
 from tutor.training import TrainingRun, start_training
+from tutor.widgets.gate_heatmap import GateHeatmap
 
 if TYPE_CHECKING:  # engine.forecast loads torch: the app imports it when a forecast runs
     from engine.forecast import ForecastResult
@@ -152,6 +164,7 @@ class ForecastScreen(Screen[None]):
         self.plotted_kinds: list[str] = []  # actual, predicted, forecast
         self.run: TrainingRun | None = None
         self.job = 0
+        self.gates: ForecastGates | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -173,6 +186,7 @@ class ForecastScreen(Screen[None]):
             with Vertical(id="fc-left"):
                 yield Static(legend(), id="fc-legend")
                 yield PlotextPlot(id="fc-plot")
+                yield Collapsible(title="", id="fc-gates")
             with VerticalScroll(id="fc-side"):
                 yield Label("holdout error (lower is better)", classes="section-title")
                 yield DataTable(id="fc-metrics", cursor_type="none")
@@ -186,6 +200,7 @@ class ForecastScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Forecast"
+        self.query_one("#fc-gates").display = False  # until a forecast has run
         self.query_one(PlotextPlot).plt.title("press ctrl+s to forecast")
 
     @property
@@ -227,10 +242,8 @@ class ForecastScreen(Screen[None]):
         self.action_run()
 
     @staticmethod
-    def _forecast(config: dict[str, Any], on_event, should_stop) -> ForecastResult:
-        from engine.forecast import run_forecast  # heavy: the app starts without torch
-
-        return run_forecast(config, on_event=on_event, should_stop=should_stop)
+    def _forecast(config: dict[str, Any], on_event, should_stop):
+        return forecast_with_gates(config, on_event, should_stop)
 
     @on(EpochProgress)
     def _progress(self, event: EpochProgress) -> None:
@@ -248,7 +261,9 @@ class ForecastScreen(Screen[None]):
             self.query_one("#fc-status", Label).update("failed")
             self.notify(f"Forecast failed: {event.worker.error}", severity="error", timeout=10)
         elif event.state == WorkerState.SUCCESS:
-            self.show_result(event.worker.result)
+            result, gates = event.worker.result
+            self.show_result(result)
+            self.show_gates(gates)
 
     def show_result(self, result: ForecastResult) -> None:
         self.result = result
@@ -267,6 +282,18 @@ class ForecastScreen(Screen[None]):
         self.query_one("#fc-status", Label).update(
             f"done: forecast by {result.forecast_by()}{days}{more}"
         )
+
+    def show_gates(self, gates: ForecastGates) -> None:
+        """The network's gates over its last window, folded under the plot."""
+        self.gates = gates
+        fold = self.query_one("#fc-gates", Collapsible)
+        contents = fold.query_one(Collapsible.Contents)
+        contents.remove_children()
+        fold.title = gates.title
+        contents.mount(Static(gates.caption, classes="heatmaps-explained"))
+        if gates.activity:
+            contents.mount(GateHeatmap(gates.activity))
+        fold.display = True
 
     def action_next_target(self) -> None:
         targets = self.result.targets if self.result is not None else []

@@ -78,6 +78,7 @@ class LessonScreen(Screen[None]):
         Binding("ctrl+down", "scroll_values(1)", "Values down", False, system=True, priority=True),
     ]
 
+    AUTO_FOCUS = "#answer"  # not the first focusable widget (the prompt's scroll)
     index: reactive[int] = reactive(0, init=False)  # the step shown
 
     def __init__(self, session: LessonSession, start_step: str | None = None) -> None:

@@ -45,7 +45,7 @@ class LossPanel(Vertical):
         padding: 0 1;
     }
     LossPanel .row { height: 2; }
-    LossPanel .row > Label { width: 11; padding: 0 1 0 0; }  /* numbers apart from the bars */
+    LossPanel .row > Label { width: 12; padding: 0 1 0 0; }  /* "last 0.9363" apart from the bars */
     LossPanel #train-line { color: $success; }
     LossPanel #val-line { color: $warning; }
     LossPanel .status { width: 1fr; height: auto; max-height: 2; color: $text-muted; }
