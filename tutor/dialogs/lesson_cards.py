@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
+from engine.layouts import GRU_GATES
+
 GATE_WORDS = {
     "f": ("f", "sigmoid", "forget gate: how much of c to keep"),
     "i": ("i", "sigmoid", "input gate: how much of c_hat to write"),
@@ -70,7 +72,7 @@ def equations_markdown(model: Any, layout: tuple[str, ...] | None) -> str:
             lines.append(f"{name} = {act}(z{columns(j, H)})".ljust(24) + f"# {what}")
         lines += ["c(t+1) = f * c(t) + i * c_hat", "h(t+1) = o * tanh(c(t+1))"]
     elif model.cell == "gru":
-        r, z, n = (columns(layout.index(g), H) for g in ("r", "z", "n"))
+        r, z, n = (columns(layout.index(g), H) for g in GRU_GATES)  # in PyTorch's names
         lines = [
             f"a = {pre}",
             f"r = sigmoid(a{r})      # reset gate",
