@@ -408,7 +408,9 @@ class LessonScreen(Screen[None]):
             self.state.feedback = "Stopped. Press enter to train again."
         else:
             # the gradient-norm plot below draws what the summary would print a second time
-            summary = "" if measured_norms(event.runs) else event.summary
+            summary = event.summary
+            if measured_norms(event.runs):
+                summary = "Trained and measured: the gradient per time step is plotted below."
             self.state.feedback = run_summary_markdown(summary, event.warnings)
             self._mark_done(self.inputs.saved_answer(step))
             self._judge_run(step, event.runs)
