@@ -104,9 +104,16 @@ def row(v: Variant, folder: Path) -> tuple[str, ...]:
     data = content.encode() if isinstance(content, str) else content
     path = folder / f"{v.name}.csv"
     path.write_bytes(data)
-    fill = v.args[v.args.index("--fill") + 1] if "--fill" in v.args else None
+
+    def given(flag: str) -> str | None:
+        return v.args[v.args.index(flag) + 1] if flag in v.args else None
+
+    target = given("--target")
     try:
-        series = load_series(path, reading=_reading(v), fill=fill, max_fill=100)
+        series = load_series(
+            path, reading=_reading(v), fill=given("--fill"), max_fill=100, date=given("--date"),
+            targets=[target] if target else None,
+        )  # fmt: skip
         grid = describe(series.freq) if series.freq else "irregular"
         season, horizon = str(season_length(series.freq)), str(default_horizon(series.freq))
     except DataError:
