@@ -116,7 +116,8 @@ async def test_the_trained_networks_gates_over_its_last_window_are_shown(app):
         last = str(screen.result.forecast["date"].iloc[0])[:10]
         assert gates.last < last  # the window ends where the data does, before the forecast
         fold = screen.query_one("#fc-gates", Collapsible)
-        assert fold.display and fold.collapsed and gates.last in fold.title
+        assert fold.display and fold.collapsed and f"last {TINY['window']} steps" in fold.title
+        assert gates.last in gates.caption
         assert len(fold.query(GateHeatmap)) == 1
 
 

@@ -104,5 +104,5 @@ async def test_a_loss_panel_labels_the_last_loss():
         for epoch, (train, val) in enumerate([(0.9, 0.8), (0.5, 0.45), (0.31, 0.3)], 1):
             panel.add_epoch(EpochProgress(0, "lstm", epoch, 3, [train], [val], 0.01, 1.0, 0.0))
         await pilot.pause()
-        assert "last 0.31" in str(panel.query_one("#train-label").render())
-        assert "last 0.3" in str(panel.query_one("#val-label").render())
+        assert str(panel.query_one("#train-label").render()) == "train, last\n0.31"
+        assert str(panel.query_one("#val-label").render()) == "val, last\n0.3"

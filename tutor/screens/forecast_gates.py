@@ -32,14 +32,16 @@ class ForecastGates:
         """Short enough for the fold's one line at 80 columns."""
         if self.problem:
             return "The network's gates: not available"
-        return f"The network's gates, {self.first}..{self.last}"
+        steps = len(next(iter(self.activity.values()), ()))
+        return f"The network's gates, last {steps} steps"
 
     @property
     def caption(self) -> str:
         if self.problem:
             return f"They cannot be shown: {self.problem}"
         return (
-            "Inside the trained network, over the last window it forecast from: a row per "
+            f"Inside the trained network, over the last window it forecast from "
+            f"({self.first} .. {self.last}): a row per "
             "unit, a column per day; gates from blue (closed, 0) to red (open, 1), the cell "
             "state from blue (negative) to red. Click the heatmap, then `[` `]` switch the gate."
         )

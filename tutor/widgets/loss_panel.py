@@ -45,7 +45,7 @@ class LossPanel(Vertical):
         padding: 0 1;
     }
     LossPanel .row { height: 2; }
-    LossPanel .row > Label { width: 12; padding: 0 1 0 0; }  /* "last 0.9363" apart from the bars */
+    LossPanel .row > Label { width: 12; padding: 0 1 0 0; }  /* "train, last" apart from the bars */
     LossPanel #train-line { color: $success; }
     LossPanel #val-line { color: $warning; }
     LossPanel .status { width: 1fr; height: auto; max-height: 2; color: $text-muted; }
@@ -119,5 +119,5 @@ class LossPanel(Vertical):
             return  # not composed yet; on_mount draws
         for name, values in (("train", self.train), ("val", self.val)):
             self.query_one(f"#{name}-line", LossBars).show(log_scale(values), len(values))
-            last = f"last {fmt_loss(values[-1])}" if values else "—"
-            self.query_one(f"#{name}-label", Label).update(f"{name} loss\n{last}")
+            last = fmt_loss(values[-1]) if values else "—"
+            self.query_one(f"#{name}-label", Label).update(f"{name}, last\n{last}")
