@@ -25,6 +25,7 @@ from engine.forecast import (
     run_forecast,
     validate_config,
 )
+from engine.forecast.result import iso_dates
 from engine.metrics import all_metrics
 from engine.table_input import DataError
 
@@ -93,9 +94,21 @@ def rolling_origin(
         rows.append(row)
     out = pd.DataFrame(rows)
     mean = out.drop(columns=["cutoff", "chosen"]).mean().to_dict()
-    return pd.concat(
+    table = pd.concat(
         [out, pd.DataFrame([{"cutoff": "mean", "chosen": "", **mean}])], ignore_index=True
     )
+    table.attrs["freq"] = series.freq  # how its cut-offs are written (as_written)
+    return table
+
+
+def as_written(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the CSV and JSON write it: cut-offs in one ISO format, chosen by the data's
+    frequency (dates for daily data and longer steps, date and time below a day)."""
+    cutoffs = list(table["cutoff"])
+    dates = iter(iso_dates([c for c in cutoffs if not isinstance(c, str)], table.attrs.get("freq")))
+    out = table.copy()
+    out["cutoff"] = [c if isinstance(c, str) else next(dates) for c in cutoffs]
+    return out
 
 
 def _scored(r: ForecastResult, y: np.ndarray, n_train: int, h: int, m: int) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pandas as pd
 from engine.vocabulary import BASELINE_TITLES
 
 Metrics = dict[str, dict[str, float | None]]
+DAY_NS = 86_400 * 10**9
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class ForecastResult:
     intervals: list[float] = field(default_factory=list)  # coverage levels (%) in `forecast`
     other_metrics: Metrics = field(default_factory=dict)  # drift, seasonal drift
     model_label: str = ""  # e.g. "lstm (direct)": the network the metrics' "model" row is
+    freq: str | None = None  # the data's frequency: how dates are written (date_style)
 
     def forecast_by(self) -> str:
         """What made the forecast, in words the CLI and the app both show."""
@@ -158,7 +161,7 @@ class ForecastResult:
     def forecast_frame(self) -> pd.DataFrame:
         """The forecast as it is written (CSV, table, JSON): its dates in ISO form."""
         frame = self.forecast.copy()
-        frame["date"] = [iso(d) for d in self.forecast["date"]]
+        frame["date"] = iso_dates(self.forecast["date"], self.freq)
         return frame
 
     def write_csv(self, path: str | os.PathLike) -> None:
@@ -181,10 +184,34 @@ class ForecastResult:
         return out
 
 
-def iso(d: Any) -> str:
-    """A date as YYYY-MM-DD, or the full ISO timestamp when it has a time of day."""
+def date_style(freq: str | None, dates: Iterable = ()) -> str:
+    """How a series' dates are written, one way for a whole column (so it reads back): "date"
+    (YYYY-MM-DD) when the steps are a day or longer, "datetime" (YYYY-MM-DDTHH:MM:SS) when they
+    are shorter, or when any of `dates` has a time of day."""
+    try:
+        step = pd.tseries.frequencies.to_offset(freq) if freq else None
+    except ValueError:
+        step = None
+    if isinstance(step, pd.offsets.Tick) and step.nanos < DAY_NS:
+        return "datetime"
+    stamps = pd.DatetimeIndex(list(dates))
+    return "datetime" if (stamps != stamps.normalize()).any() else "date"
+
+
+def iso(d: Any, style: str | None = None) -> str:
+    """A date in ISO form: `style` "date" or "datetime" (date_style); None: YYYY-MM-DD, or the
+    full timestamp when it has a time of day."""
     d = pd.Timestamp(d)
-    return str(d.date()) if d == d.normalize() else d.isoformat()
+    if style is None:
+        style = "date" if d == d.normalize() else "datetime"
+    return d.date().isoformat() if style == "date" else d.isoformat(timespec="seconds")
+
+
+def iso_dates(dates: Iterable, freq: str | None) -> list[str]:
+    """Every date of a column written the same way, chosen by the data's frequency."""
+    dates = list(dates)
+    style = date_style(freq, dates)
+    return [iso(d, style) for d in dates]
 
 
 def clean(obj: Any) -> Any:

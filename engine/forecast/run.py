@@ -40,7 +40,7 @@ from engine.forecast.intervals import calibrate
 from engine.forecast.networks import Network, Refit, fit_networks, forecast_ahead, loaded_networks
 from engine.forecast.networks import refit as refit_networks
 from engine.forecast.prepare import load_data
-from engine.forecast.result import Choice, ForecastResult, HoldoutSpan, Training
+from engine.forecast.result import Choice, ForecastResult, HoldoutSpan, Training, iso_dates
 from engine.forecast.scoring import baselines
 from engine.forecast.selection import Selection, combine_with, select
 from engine.forecast.setting import Loaded, Setting, settle
@@ -177,6 +177,7 @@ def _assemble(
         intervals=[float(v) for v in config.intervals],
         other_metrics=sc.other,
         model_label=f"{config.model} ({config.strategy})",
+        freq=series.freq,
     )
 
 
@@ -199,9 +200,10 @@ def _choice(
     s: Setting, networks: list[Network], sel: Selection, refit: Refit | None, models: list[Any]
 ) -> Choice:
     dates, hold = s.series.dates, s.hold
+    start, end = iso_dates([dates[hold[0]], dates[hold[-1] + s.h - 1]], s.series.freq)
     span = HoldoutSpan(
-        start=str(pd.Timestamp(dates[hold[0]]).date()),
-        end=str(pd.Timestamp(dates[hold[-1] + s.h - 1]).date()),
+        start=start,
+        end=end,
         rows=int(s.rows - s.prep.n_train),
         windows=int(len(hold)),
     )

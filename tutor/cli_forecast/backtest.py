@@ -12,7 +12,7 @@ from tutor.cli_forecast.report import emit
 def run_backtest(config, n: int, fmt: str, out: Path | None, progress: Progress | None) -> None:
     """--backtest N: the rolling-origin table, per cut-off and mean, beside the baselines.
     progress: the listener (tutor.cli_forecast.progress.progress_for) or None."""
-    from engine.backtest import rolling_origin
+    from engine.backtest import as_written, rolling_origin
 
     if progress is not None:
         with progress as bar:
@@ -21,22 +21,19 @@ def run_backtest(config, n: int, fmt: str, out: Path | None, progress: Progress 
             )
     else:
         table = rolling_origin(config, cutoffs=n)
+    table = as_written(table)
     rows = [_json_row(r) for _, r in table.iterrows()]
     payload = {"backtest": rows[:-1], "mean": rows[-1], "horizon": config.horizon}
     emit(payload, table, lambda: backtest_table(rows, config.horizon), fmt, out)
 
 
 def _json_row(r) -> dict:
-    """One row of the rolling-origin table for JSON: ISO cut-off dates, None for NaN."""
+    """One row of the rolling-origin table (as_written) for JSON: None for NaN."""
     import math
-
-    from engine.forecast.result import iso
 
     row = {}
     for k, v in r.items():
-        if k == "cutoff":
-            v = v if isinstance(v, str) else iso(v)
-        elif isinstance(v, float) and not math.isfinite(v):
+        if isinstance(v, float) and not math.isfinite(v):
             v = None
         row[k] = v
     return row
