@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,15 @@ import numpy as np
 import pandas as pd
 
 from engine.data import SeriesData
-from engine.forecast import builtin, persistence
+from engine.forecast import builtin, persistence, saved_holdout
 from engine.forecast.candidates import network_candidates
 from engine.forecast.config import ForecastConfig, ForecastError, checked
-from engine.forecast.intervals import calibrate
+from engine.forecast.intervals import calibrate, scaled_errors
 from engine.forecast.networks import Network, Refit, fit_networks, forecast_ahead, loaded_networks
 from engine.forecast.networks import refit as refit_networks
 from engine.forecast.prepare import load_data
 from engine.forecast.result import Choice, ForecastResult, HoldoutSpan, Training, iso_dates
+from engine.forecast.saved_holdout import SavedHoldout
 from engine.forecast.scoring import baselines
 from engine.forecast.selection import Selection, combine_with, select
 from engine.forecast.setting import Loaded, Setting, settle
@@ -89,7 +91,8 @@ def run_series(
         networks = loaded_networks(s, loaded)
     candidates = network_candidates(networks, loaded=loaded is not None)
     combine = combine_with(s, None if loaded is None else loaded.meta, warnings)
-    sel = select(s, candidates, combine, warnings)
+    saved = None if loaded is None else saved_holdout.read(loaded.meta, s.series.targets, s.h)
+    sel = select(s, candidates, combine, warnings, saved)
     training, history = _training(s, networks, sel, loaded, warnings)
     refit = None
     if loaded is None and sel.chosen == "model" and s.config.refit and _refittable(s, training):
@@ -97,10 +100,22 @@ def run_series(
     if refit is not None:
         seconds = training.seconds + refit.run.seconds
         training = dataclasses.replace(training, refit=refit.run, seconds=seconds)
-    models = list(refit.models) if refit is not None else [n.model for n in sel.members]
-    values = _ahead(s, sel, models)
-    return _assemble(s, networks, sel, refit, models, values, training, history, loaded,
-                     warnings)  # fmt: skip
+    models = refit.models if refit is not None else tuple(n.model for n in sel.members)
+    made = Made(tuple(networks), sel, refit, models, training, history, saved)
+    return _assemble(s, made, loaded, warnings)
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the stages made of one series, before it is assembled into a result."""
+
+    networks: tuple[Network, ...]  # every network fitted (or loaded)
+    sel: Selection
+    refit: Refit | None
+    models: tuple[Any, ...]  # the networks that forecast: refit, or as validated
+    training: Training
+    history: dict[str, list[float]]
+    saved: SavedHoldout | None  # a loaded checkpoint's own holdout figures
 
 
 def _refittable(s: Setting, training: Training) -> bool:
@@ -139,28 +154,22 @@ def _ahead(s: Setting, sel: Selection, models: list[Any]) -> np.ndarray:
     return sel.pick.forecast(forecast_ahead(s, list(sel.members), models), last)[0]
 
 
-def _assemble(
-    s: Setting,
-    networks: list[Network],
-    sel: Selection,
-    refit: Refit | None,
-    models: list[Any],
-    values: np.ndarray,
-    training: Training,
-    history: dict[str, list[float]],
-    loaded: Loaded | None,
-    warnings: list[str],
-) -> ForecastResult:
+def _assemble(s: Setting, made: Made, loaded: Loaded | None, warnings: list[str]):
     """The result (and the checkpoint, when `save`, written only once everything succeeded)."""
-    config, series, prep = s.config, s.series, s.prep
+    config, series, sel = s.config, s.series, made.sel
+    values = _ahead(s, sel, list(made.models))
     forecast = pd.DataFrame({"date": s.dates})
     for k, t in enumerate(series.targets):
         forecast[t] = values[:, k]
-    for column, bounds in calibrate(s, sel, values).items():
+    errors = made.saved.errors if made.saved is not None else None
+    if errors is None and (config.intervals or config.save is not None):
+        errors = scaled_errors(s, sel)
+    for column, bounds in calibrate(s, values, errors).items():
         forecast[column] = bounds
-    meta = loaded.meta if loaded is not None else _metadata(s, sel, models)
+    choice = _choice(s, made, loaded)
+    meta = loaded.meta if loaded is not None else _metadata(s, made, choice.holdout, errors)
     if config.save is not None and loaded is None:
-        persistence.save(config.save, models, meta)
+        persistence.save(config.save, list(made.models), meta)
     sc = sel.scores
     return ForecastResult(
         metrics=sc.metrics,
@@ -169,11 +178,11 @@ def _assemble(
         warnings=list(dict.fromkeys(warnings)),
         checkpoint=meta,
         metrics_by_target=sc.by_target,
-        history=history,
-        training=training,
+        history=made.history,
+        training=made.training,
         targets=list(series.targets),
-        season=prep.season,
-        choice=_choice(s, networks, sel, refit, models),
+        season=s.prep.season,
+        choice=choice,
         intervals=[float(v) for v in config.intervals],
         other_metrics=sc.other,
         model_label=f"{config.model} ({config.strategy})",
@@ -181,11 +190,15 @@ def _assemble(
     )
 
 
-def _metadata(s: Setting, sel: Selection, models: list[Any]) -> dict[str, Any]:
-    """What a checkpoint of this run holds (persistence.metadata and the choice)."""
-    if not models:
+def _metadata(
+    s: Setting, made: Made, span: HoldoutSpan, errors: np.ndarray | None
+) -> dict[str, Any]:
+    """What a checkpoint of this run holds: persistence.metadata, the choice, and the holdout's
+    figures and scaled errors (so a load reports these, not a re-scoring)."""
+    sel = made.sel
+    if not made.models:
         return {"chosen": sel.chosen}
-    meta = persistence.metadata(s.config, s.prep, models[0].config.to_dict())
+    meta = persistence.metadata(s.config, s.prep, made.models[0].config.to_dict())
     meta.update(
         inputs=sel.members[0].mode,
         members=[n.mode for n in sel.members],
@@ -193,33 +206,42 @@ def _metadata(s: Setting, sel: Selection, models: list[Any]) -> dict[str, Any]:
         scale_floor=s.floor.tolist(),
         chosen=sel.chosen,
     )
+    if errors is not None:
+        sc = sel.scores
+        kept = SavedHoldout(sc.metrics, sc.other, sc.by_target, span, errors)
+        meta[saved_holdout.KEY] = kept.to_meta()
     return meta
 
 
-def _choice(
-    s: Setting, networks: list[Network], sel: Selection, refit: Refit | None, models: list[Any]
-) -> Choice:
-    dates, hold = s.series.dates, s.hold
-    start, end = iso_dates([dates[hold[0]], dates[hold[-1] + s.h - 1]], s.series.freq)
-    span = HoldoutSpan(
-        start=start,
-        end=end,
-        rows=int(s.rows - s.prep.n_train),
-        windows=int(len(hold)),
-    )
+def _choice(s: Setting, made: Made, loaded: Loaded | None) -> Choice:
+    sel, models = made.sel, made.models
+    notes = s.notes
+    if made.saved is not None:
+        span = made.saved.span
+        notes += (made.saved.note(),)
+    else:
+        span = _span(s)
+        notes += (saved_holdout.RESCORED,) if loaded is not None else ()
     return Choice(
         forecast=sel.chosen,
         inputs=sel.pick.network,
         combined_with=sel.pick.combined_with,
-        inputs_tried=tuple(dict.fromkeys(n.mode for n in networks)),
+        inputs_tried=tuple(dict.fromkeys(n.mode for n in made.networks)),
         seeds=s.config.seeds,
-        refit=refit is not None,
+        refit=made.refit is not None,
         window=s.config.window,
         horizon=s.h,
         hidden=models[0].config.hidden if models else None,
         holdout=span,
-        notes=s.notes,
+        notes=notes,
     )
+
+
+def _span(s: Setting) -> HoldoutSpan:
+    """The holdout's period, rows and windows, its dates written as the data's frequency says."""
+    dates, hold = s.series.dates, s.hold
+    start, end = iso_dates([dates[hold[0]], dates[hold[-1] + s.h - 1]], s.series.freq)
+    return HoldoutSpan(start, end, int(s.rows - s.prep.n_train), int(len(hold)))
 
 
 def forecast_from_checkpoint(

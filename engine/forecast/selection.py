@@ -3,6 +3,7 @@ averaged with a baseline, choice.py), and whether a baseline forecasts instead (
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,7 @@ from engine.forecast import defaults
 from engine.forecast.candidates import Candidate
 from engine.forecast.choice import Pick, choose_network
 from engine.forecast.networks import Network
+from engine.forecast.saved_holdout import SavedHoldout
 from engine.forecast.scoring import BASELINE_TITLES, REPORTED, baselines, best_baseline, error_of
 from engine.forecast.scoring import score as score_all
 from engine.forecast.setting import Setting
@@ -56,15 +58,24 @@ def combine_with(s: Setting, meta: dict | None, warnings: list[str]) -> bool | s
 
 
 def select(
-    s: Setting, candidates: list[Candidate], combine: bool | str, warnings: list[str]
+    s: Setting,
+    candidates: list[Candidate],
+    combine: bool | str,
+    warnings: list[str],
+    saved: SavedHoldout | None = None,
 ) -> Selection:
     """The best candidate on the holdout, scored beside the baselines; warnings say when a
-    baseline did better (and, with fallback, forecasts instead)."""
+    baseline did better (and, with fallback, forecasts instead). `saved`: a checkpoint's own
+    holdout figures, which then decide (its networks were retrained on this holdout)."""
     base = baselines(s.prep, s.hold, s.h)
     trial = {c.name: c.holdout for c in candidates}
     pick = choose_network(s.prep, s.hold, s.h, trial, base, combine)
     members = next((c.members for c in candidates if c.name == pick.network), ())
     scores = score(s, pick, base, warnings)
+    if saved is not None:
+        scores = dataclasses.replace(
+            scores, metrics=saved.metrics, other=saved.other, by_target=saved.by_target
+        )
     chosen = _verdict(s, scores, warnings)
     return Selection(pick, members, chosen, scores)
 
