@@ -23,9 +23,8 @@ Normalized, because it differs from run to run whatever the code does:
   tensor bytes: the safetensors writer puts the metadata's keys in hash-map order, different on
   every run;
 - temporary paths: pytest's base folder (--basetemp, in a fresh temporary folder) is written
-  `<basetemp>`; a folder
-  made by tempfile.mkdtemp under the run's TMPDIR (random name) is written `<tmp-K>`, K its order
-  of appearance in the case; the EXTRA cases' folder is written `<data>`.
+  `<basetemp>`; a folder made by tempfile.mkdtemp under the run's TMPDIR (random name) is
+  written `<tmp-K>`, K its order of appearance in the case; the EXTRA cases' folder `<data>`.
 Nothing else is: the CLI prints no wall times with --quiet (every case here is quiet or not a
 terminal, so no progress bar), and training is seeded, so a difference is a difference.
 """
