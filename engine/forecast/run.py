@@ -12,13 +12,15 @@ candidates      [Network] -> [Candidate]: each mode's networks, and all of them 
 select          -> Selection: every candidate and baseline scored on the holdout; the best
                 candidate, averaged with the best baseline when that does better
                 (choice.py); when a baseline beats it, a warning says so and (`fallback`,
-                on by default) the baseline forecasts (selection.py)
+                on by default) the baseline forecasts (selection.py); a loaded checkpoint's
+                own holdout figures decide, not a re-scoring (saved_holdout.py)
 refit           -> Refit: the chosen networks trained again on all rows for the epochs their
                 first fit found best, so the newest data is not thrown away (`refit`)
 forecast ahead  -> the `horizon` steps after the data
 calibrate       -> interval columns (`intervals`, e.g. [80]) from the chosen forecaster's
-                holdout errors (intervals.py)
-assemble        -> ForecastResult (and the checkpoint, `save`, once everything succeeded)
+                holdout errors (intervals.py), or a loaded checkpoint's saved ones
+assemble        -> ForecastResult (and the checkpoint, `save`, with the holdout's figures,
+                once everything succeeded)
 """
 
 from __future__ import annotations
