@@ -230,9 +230,9 @@ def learner_identity() -> int:
         return 0
 
 
-def run_app() -> None:
-    """Entry point of `lstm-tutor` without arguments."""
-    app = TutorApp()
+def run_app(app: TutorApp | None = None) -> None:
+    """Entry point of `lstm-tutor` without arguments (and of a serve session's learner app)."""
+    app = app or TutorApp()
     app.run()
     if "torch" in sys.modules:
         # Tearing the interpreter down with torch loaded takes seconds (ctrl+q took ~4 s
