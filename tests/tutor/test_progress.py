@@ -439,3 +439,18 @@ def test_a_read_only_open_of_a_damaged_file_says_so_and_leaves_it(tmp_path):
     with pytest.raises(ProgressError, match="not an lstm-tutor progress database"):
         ProgressStore(path, read_only=True)
     assert [p.name for p in tmp_path.iterdir()] == ["progress.db"]
+
+
+def test_a_version_two_file_gains_the_time_a_step_was_first_shown(tmp_path):
+    path = tmp_path / "progress.db"
+    store = ProgressStore(path)
+    store.record("one", "f0", "a", correct=True)
+    store.close()
+    behind_the_stores_back(path, "ALTER TABLE steps DROP COLUMN opened_at")
+    behind_the_stores_back(path, "UPDATE meta SET value = '2' WHERE key = 'version'")
+    again = ProgressStore(path)
+    again.set_position("one", "i0")
+    assert again.completed_steps("one") == ["f0"] and again.last_position() == ("one", "i0")
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("3",)
+    assert db.execute("SELECT opened_at IS NOT NULL FROM steps WHERE step = 'i0'").fetchone()

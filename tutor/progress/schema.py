@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FORMAT = "lstm-tutor/progress"
-VERSION = 2  # 1: one learner per file, seed and last lesson in meta (migrated on open)
+# 1: one learner per file, seed and last lesson in meta; 2: learners, no steps.opened_at;
+# 3: steps.opened_at (when a step was first shown). Older files are migrated on open.
+VERSION = 3
 LOCAL = "local"  # the learner of a personal progress file
 SEED_BOUND = 2**31  # seeds drawn for learners (numpy accepts any of them)
 TABLES = {"meta", "lessons", "steps"}  # present in every version: a file without them is not ours
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS steps (
     solved INTEGER NOT NULL DEFAULT 0,
     hints_seen INTEGER NOT NULL DEFAULT 0,
     revealed INTEGER NOT NULL DEFAULT 0,
+    opened_at TEXT,
     last_attempt_at TEXT,
     solved_at TEXT{seq},
     PRIMARY KEY (learner, lesson, step)
@@ -103,6 +106,15 @@ _V1_COPY = [
 ]
 
 
+def migrate(execute, version: int, now: str) -> None:
+    """Bring a SQLite file of an older `version` to VERSION, in the caller's transaction."""
+    if version == 1:
+        from_v1(execute, now)
+    elif version == 2 and not any(c[1] == "opened_at" for c in execute("PRAGMA table_info(steps)")):
+        execute("ALTER TABLE steps ADD COLUMN opened_at TEXT")
+    execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(VERSION),))
+
+
 def from_v1(execute, now: str) -> None:
     """Move a version-1 file's rows to the LOCAL learner of version 2 (SQLite only)."""
     execute("ALTER TABLE lessons RENAME TO v1_lessons")
@@ -115,4 +127,3 @@ def from_v1(execute, now: str) -> None:
     execute("DROP TABLE v1_lessons")
     execute("DROP TABLE v1_steps")
     execute("DELETE FROM meta WHERE key IN ('seed', 'last_lesson')")
-    execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(VERSION),))

@@ -25,7 +25,7 @@ from tutor.progress import files as pf
 from tutor.progress.errors import ProgressError
 from tutor.progress.files import BUSY_TIMEOUT_S, ENV_DIR, LEGACY_NAME
 from tutor.progress.legacy_json import ProgressFile, import_legacy, read_legacy
-from tutor.progress.schema import FORMAT, SQLITE, TABLES, VERSION, from_v1
+from tutor.progress.schema import FORMAT, SQLITE, TABLES, VERSION, migrate
 
 
 def now() -> str:
@@ -112,16 +112,16 @@ class SQLiteBackend:
         except pf.Damaged as damaged:
             raise ProgressError(f"cannot read {self.path}: {damaged.reason}") from None
         if version < VERSION:
-            self._read_a_migrated_copy()
+            self._read_a_migrated_copy(version)
 
-    def _read_a_migrated_copy(self) -> None:
+    def _read_a_migrated_copy(self, version: int) -> None:
         """An older layout that must not be changed: migrate a copy in memory, to read it."""
         assert self._db is not None
         memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._db.backup(memory)
         self._db.close()
         self._db = memory
-        self._migrate(Tx(memory.cursor()))
+        migrate(Tx(memory.cursor()).execute, version, now())
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> None:
@@ -165,7 +165,12 @@ class SQLiteBackend:
     def _connect_read_only(self) -> None:
         """A read-only folder or file: read the seed and answers, refuse every change."""
         uri = self.path.resolve().as_uri()
-        for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: WAL without a -shm
+        queries = ["?mode=ro", "?mode=ro&immutable=1"]  # immutable: WAL without a -shm
+        if self.asked_read_only and not self.path.with_name(self.path.name + "-wal").exists():
+            # nobody has it open (no -wal): read it as it is, for a plain read-only open of a
+            # WAL database would create the -wal and -shm files, and this open writes nothing
+            queries.reverse()
+        for query in queries:
             try:
                 db = sqlite3.connect(
                     uri + query, uri=True, isolation_level=None, check_same_thread=False
@@ -205,8 +210,9 @@ class SQLiteBackend:
         The marker is checked again inside the write transaction: of simultaneous first
         launches, one creates the tables, imports the old JSON and migrates, and the others
         find that done."""
-        if self._check_marker() < VERSION and self.read_only:
-            self._read_a_migrated_copy()
+        version = self._check_marker()
+        if version < VERSION and self.read_only:
+            self._read_a_migrated_copy(version)
         if self.read_only:
             return False
         with self._write() as tx:
@@ -221,14 +227,10 @@ class SQLiteBackend:
                 if legacy is not None:
                     import_legacy(tx, legacy, now())
             elif version < VERSION:
-                self._migrate(tx)
+                migrate(tx.execute, version, now())
             if self._prepare is not None:
                 self._prepare(tx)
         return legacy is not None
-
-    @staticmethod
-    def _migrate(tx: Tx) -> None:
-        from_v1(tx.execute, now())
 
     def _legacy(self) -> ProgressFile | None:
         """The old JSON progress to migrate (None if absent); a damaged one is set aside."""

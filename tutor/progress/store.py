@@ -244,12 +244,21 @@ class ProgressStore:
             )
 
     def set_position(self, lesson_id: str, step_id: str | None) -> None:
+        """Where the learner is; the first time a step is shown is kept (for time spent)."""
+        at = now()
         with self._changing() as tx:
-            self._touch(tx, lesson_id, now())
+            self._touch(tx, lesson_id, at)
             tx.execute(
                 "UPDATE lessons SET current_step = ? WHERE learner = ? AND lesson = ?",
                 (step_id, self.learner, lesson_id),
             )
+            if step_id is not None:
+                tx.execute(
+                    "INSERT INTO steps (learner, lesson, step, opened_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (learner, lesson, step) DO UPDATE SET "
+                    "opened_at = COALESCE(steps.opened_at, excluded.opened_at)",
+                    (self.learner, lesson_id, step_id, at),
+                )
             tx.execute(
                 "UPDATE learners SET last_lesson = ? WHERE learner = ?", (lesson_id, self.learner)
             )
