@@ -11,6 +11,7 @@ import io
 import click
 
 from tutor import __version__
+from tutor.cli_class import class_
 from tutor.cli_forecast import forecast
 from tutor.cli_lessons import lessons
 from tutor.cli_serve import serve, web_session
@@ -103,6 +104,7 @@ cli.add_command(lessons)
 cli.add_command(forecast)
 cli.add_command(serve)
 cli.add_command(web_session)
+cli.add_command(class_)
 
 
 def main() -> None:
