@@ -1,19 +1,20 @@
-"""`lstm-tutor serve`: the same app in a web browser, through textual-serve.
+"""`lstm-tutor serve`: the same app in a web browser, through textual-serve, for a class.
 
-textual-serve starts one app process per browser connection, so every visitor has their own
-session. Each session process keeps its progress in its own folder under the sessions root
-(a fresh learner: a classroom's visitors never share or overwrite each other's progress).
+textual-serve starts one app process per browser connection. Every visitor signs in (a name,
+then a sign-in code that brings them back), and all their progress goes to one class store:
+class.db in the sessions folder, or a PostgreSQL database (`--store postgresql://...`) that
+several servers share. tutor/classroom holds the server and what each visitor's process runs.
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
-import uuid
 from pathlib import Path
 
 import click
+
+IDLE_MINUTES = 60.0
 
 
 def default_sessions_root() -> Path:
@@ -22,10 +23,30 @@ def default_sessions_root() -> Path:
     return Path(user_data_dir("lstm-tutor", appauthor=False)) / "web-sessions"
 
 
-def session_command(root: Path) -> str:
-    """The shell command textual-serve runs for each visitor."""
+def session_command(root: Path, store: str | None = None, class_code: str | None = None) -> str:
+    """The shell command textual-serve runs for each visitor (before who they are is known)."""
     python = shlex.quote(sys.executable)
-    return f"{python} -m tutor.cli web-session --sessions-root {shlex.quote(str(root))}"
+    parts = [f"{python} -m tutor.cli web-session --sessions-root {shlex.quote(str(root))}"]
+    if store:
+        parts.append(f"--store {shlex.quote(store)}")
+    if class_code:
+        parts.append(f"--class {shlex.quote(class_code)}")
+    return " ".join(parts)
+
+
+def visitor_command(base: str):
+    """command(code, trusted_name, link) for one websocket: every value quoted for the shell
+    (a proxy's header is the visitor's text)."""
+
+    def command(code: str | None, trusted_name: str | None, link: str) -> str:
+        extra = [f"--link {shlex.quote(link)}"]
+        if code:
+            extra.append(f"--code {shlex.quote(code)}")
+        if trusted_name:
+            extra.append(f"--trusted-name {shlex.quote(trusted_name[:200])}")
+        return " ".join([base, *extra])
+
+    return command
 
 
 @click.command()
@@ -44,28 +65,99 @@ def session_command(root: Path) -> str:
 )
 @click.option("--sessions-root", type=click.Path(file_okay=False, path_type=Path),
               default=None,
-              help="Folder for the visitors' progress, one sub-folder per browser session "
+              help="Folder for the class store (class.db) and the learners' settings "
               "[default: web-sessions in the user data folder].")  # fmt: skip
-def serve(port: int, host: str, sessions_root: Path | None) -> None:
-    """Serve the app to web browsers (one session, and one progress, per visitor).
+@click.option("--store", default=None, metavar="PATH|URL",
+              help="The class store: a SQLite file, or postgresql://user@host/db shared by "
+              "several servers [default: class.db in the sessions folder].")  # fmt: skip
+@click.option(
+    "--class",
+    "class_code",
+    default=None,
+    metavar="CODE",
+    help="Learners must type this class code to sign up (and are filed under it).",
+)
+@click.option("--public-url", default=None, metavar="URL",
+              help="The address visitors use (https://... behind a TLS proxy) "
+              "[default: taken from each request's Host header].")  # fmt: skip
+@click.option(
+    "--trust-header",
+    default=None,
+    metavar="HEADER",
+    help="Take the learner's name from this request header, set by an "
+    "authenticating proxy (e.g. X-Forwarded-User). Only behind such a proxy!",
+)
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help="At most this many visitors at once; others see a 'class is full' page.",
+)
+@click.option(
+    "--idle-minutes",
+    type=click.FloatRange(0.1, 24 * 60),
+    default=IDLE_MINUTES,
+    show_default=True,
+    help="End a session without input for this long (its progress is saved).",
+)
+def serve(port: int, host: str, sessions_root: Path | None, store: str | None,
+          class_code: str | None, public_url: str | None, trust_header: str | None,
+          max_sessions: int | None, idle_minutes: float) -> None:  # fmt: skip
+    """Serve the app to web browsers: each visitor signs in and keeps their own progress.
 
-    Open the address it prints in a browser; every tab gets its own app.
+    Open the address it prints in a browser. The instructor's address (also printed) opens the
+    class view; `lstm-tutor class ...` reads the same store from the command line.
     """
-    from textual_serve.server import Server
+    from tutor.classroom.cleanup import clean_orphans
+    from tutor.classroom.server import ClassServer, Limits
+    from tutor.progress import ProgressError
+    from tutor.progress.classroom import STORE_NAME, Classroom, shown_code
 
     root = (sessions_root or default_sessions_root()).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    click.echo(f"Each visitor's progress goes to a new folder in {root}")
-    Server(session_command(root), host=host, port=port, title="lstm-tutor").serve()
+    target = store or str(root / STORE_NAME)
+    try:
+        classroom = Classroom(target)
+        instructor = classroom.instructor_code
+        classroom.close()
+    except ProgressError as exc:
+        raise click.ClickException(str(exc)) from None
+    removed, kept = clean_orphans(root)
+    if removed or kept:
+        click.echo(f"Removed {removed} empty session folder(s) of earlier versions; "
+                   f"{kept} with answers kept in {root}")  # fmt: skip
+    where = public_url.rstrip("/") if public_url else f"http://{host}:{port}"
+    click.echo(f"The class's progress goes to {classroom.where}")
+    click.echo(f"Instructor's class view: {where}/?code={instructor} "
+               f"(code {shown_code(instructor)}; keep it to yourself)")  # fmt: skip
+    limits = Limits(max_sessions=max_sessions, idle_s=idle_minutes * 60)
+    base = session_command(root, store, class_code)
+    server = ClassServer(
+        visitor_command(base),
+        host=host,
+        port=port,
+        title="lstm-tutor",
+        public_url=public_url,
+        trust_header=trust_header,
+        limits=limits,
+    )
+    server.serve()
 
 
 @click.command("web-session", hidden=True)
 @click.option("--sessions-root", required=True, type=click.Path(file_okay=False, path_type=Path))
-def web_session(sessions_root: Path) -> None:
-    """One browser visitor's app, with a learner data folder of its own (used by serve)."""
-    folder = sessions_root / uuid.uuid4().hex[:12]
-    folder.mkdir(parents=True, exist_ok=False)
-    os.environ["LSTM_TUTOR_DATA_DIR"] = str(folder)
-    from tutor.app import run_app
+@click.option("--store", default=None)
+@click.option("--class", "class_code", default=None)
+@click.option("--code", default=None)
+@click.option("--trusted-name", default=None)
+@click.option("--link", default="http://localhost:8000")
+def web_session(sessions_root: Path, store: str | None, class_code: str | None,
+                code: str | None, trusted_name: str | None, link: str) -> None:  # fmt: skip
+    """One browser visitor's app (used by serve): signed in, then bound to their progress."""
+    from tutor.classroom.session import choose_app, run
+    from tutor.progress.classroom import STORE_NAME, Classroom
 
-    run_app()
+    classroom = Classroom(store or sessions_root / STORE_NAME)
+    app = choose_app(classroom, code=code, trusted_name=trusted_name, class_code=class_code,
+                     link=link, settings_root=sessions_root / "learners")  # fmt: skip
+    run(app)
