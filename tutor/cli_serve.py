@@ -23,7 +23,9 @@ def default_sessions_root() -> Path:
     return Path(user_data_dir("lstm-tutor", appauthor=False)) / "web-sessions"
 
 
-def session_command(root: Path, store: str | None = None, class_code: str | None = None) -> str:
+def session_command(
+    root: Path, store: str | None = None, class_code: str | None = None, capped: bool = True
+) -> str:
     """The shell command textual-serve runs for each visitor (before who they are is known)."""
     python = shlex.quote(sys.executable)
     parts = [f"{python} -m tutor.cli web-session --sessions-root {shlex.quote(str(root))}"]
@@ -31,6 +33,8 @@ def session_command(root: Path, store: str | None = None, class_code: str | None
         parts.append(f"--store {shlex.quote(store)}")
     if class_code:
         parts.append(f"--class {shlex.quote(class_code)}")
+    if not capped:
+        parts.append("--no-training-cap")
     return " ".join(parts)
 
 
@@ -100,9 +104,16 @@ def visitor_command(base: str):
     show_default=True,
     help="End a session without input for this long (its progress is saved).",
 )
+@click.option(
+    "--training-cap/--no-training-cap",
+    default=True,
+    show_default=True,
+    help="Bound what one visitor may train (units, epochs, sequences; the lessons' own runs "
+    "fit); --no-training-cap leaves the lab's usual limits.",
+)
 def serve(port: int, host: str, sessions_root: Path | None, store: str | None,
           class_code: str | None, public_url: str | None, trust_header: str | None,
-          max_sessions: int | None, idle_minutes: float) -> None:  # fmt: skip
+          max_sessions: int | None, idle_minutes: float, training_cap: bool) -> None:  # fmt: skip
     """Serve the app to web browsers: each visitor signs in and keeps their own progress.
 
     Open the address it prints in a browser. The instructor's address (also printed) opens the
@@ -131,7 +142,7 @@ def serve(port: int, host: str, sessions_root: Path | None, store: str | None,
     click.echo(f"Instructor's class view: {where}/?code={instructor} "
                f"(code {shown_code(instructor)}; keep it to yourself)")  # fmt: skip
     limits = Limits(max_sessions=max_sessions, idle_s=idle_minutes * 60)
-    base = session_command(root, store, class_code)
+    base = session_command(root, store, class_code, capped=training_cap)
     server = ClassServer(
         visitor_command(base),
         host=host,
@@ -151,11 +162,17 @@ def serve(port: int, host: str, sessions_root: Path | None, store: str | None,
 @click.option("--code", default=None)
 @click.option("--trusted-name", default=None)
 @click.option("--link", default="http://localhost:8000")
+@click.option("--no-training-cap", "uncapped", is_flag=True)
 def web_session(sessions_root: Path, store: str | None, class_code: str | None,
-                code: str | None, trusted_name: str | None, link: str) -> None:  # fmt: skip
+                code: str | None, trusted_name: str | None, link: str,
+                uncapped: bool) -> None:  # fmt: skip
     """One browser visitor's app (used by serve): signed in, then bound to their progress."""
+    from tutor.classroom.limits import cap_training
     from tutor.classroom.session import choose_app, run
     from tutor.progress.classroom import STORE_NAME, Classroom
+
+    if not uncapped:
+        cap_training()  # this process is this one visitor's
 
     classroom = Classroom(store or sessions_root / STORE_NAME)
     app = choose_app(classroom, code=code, trusted_name=trusted_name, class_code=class_code,

@@ -5,6 +5,7 @@ nothing from outside the machine."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -136,3 +137,28 @@ def test_base_url_and_websocket_url():
 
     assert base_url(Request(), None) == "https://pub.example"
     assert base_url(Request(), "http://given/") == "http://given"
+
+
+def test_a_session_without_input_is_ended():
+    limits = Limits(idle_s=0.3)
+    srv = ClassServer(lambda *_: "sleep 1", host="127.0.0.1", port=0, title="t", limits=limits)
+
+    async def connect() -> float:
+        client = TestClient(TestServer(await srv._make_app()))
+        await client.start_server()
+        try:
+            ws = await client.ws_connect("/ws")
+            started = asyncio.get_running_loop().time()
+            async for _ in ws:  # nothing is typed: the server closes it
+                pass
+            took = asyncio.get_running_loop().time() - started
+            while limits.active:  # the visitor's process is stopped and waited for
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(1.2)  # `sleep 1` has ended: its pipes are let go while the
+            gc.collect()  # loop still runs (textual-serve leaves them to the collector)
+            return took
+        finally:
+            await client.close()
+
+    assert asyncio.run(connect()) < 0.95  # before the process itself would have ended
+    assert limits.ended_idle == 1

@@ -199,9 +199,11 @@ class ClassServer(Server):
             if watch is not None:
                 watch.cancel()
             self.limits.last_input.pop(id(websocket), None)
-            self.limits.active -= 1
-            if app_service is not None:
-                await app_service.stop()
+            try:
+                if app_service is not None:
+                    await app_service.stop()
+            finally:
+                self.limits.active -= 1  # a session counts until its process has ended
         return websocket
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service) -> None:
