@@ -78,6 +78,13 @@ def test_the_bare_address_with_a_cookie_returns_to_the_learners_address():
     assert status == 302 and headers["Location"] == "/?code=ABCDEFGH"
 
 
+def test_signing_out_drops_the_cookie():
+    status, _, headers, _ = page(server(), "/?signout=1",
+                                 headers={"Cookie": "lstm_tutor_code=ABCDEFGH"})  # fmt: skip
+    assert status == 302 and headers["Location"] == "/"
+    assert 'lstm_tutor_code=""' in headers["Set-Cookie"] and "Max-Age=0" in headers["Set-Cookie"]
+
+
 def test_a_bad_code_is_not_passed_on():
     assert code_of("abcd-efgh") == "ABCDEFGH"
     for bad in (None, "", "ABC", "ABCDEFGHI", "$(rm -rf /)"):

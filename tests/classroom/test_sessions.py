@@ -57,6 +57,12 @@ def test_the_learners_app_opens_their_home_screen_with_their_name(classroom, tmp
             assert type(app.screen).__name__ == "HomeScreen"
             assert app.sub_title == f"Ada · sign-in code {ada.code}"
             assert app_learner.done_steps("lstm-forward-pass") == {"z0"}
+            commands = [c.title for c in app.get_system_commands(app.screen)]
+            assert "Sign out" in commands
+            opened: list[str] = []
+            app.open_url = lambda url, new_tab=True: opened.append((url, new_tab))
+            app.action_sign_out()
+            assert opened == [("http://h:1/?signout=1", False)]
 
     asyncio.run(scenario())
 

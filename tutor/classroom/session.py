@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 
 import tutor.app as tutor_app
 from tutor import learner as app_learner
@@ -64,6 +64,18 @@ class LearnerApp(TutorApp):
         self.who, self.link = who, link
         code = f" · sign-in code {who.code}" if who.signin else ""
         self.sub_title = f"{who.name}{code}"
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Sign out",
+            "Leave this browser (a shared machine): the next visitor starts at the sign-in",
+            self.action_sign_out,
+        )
+
+    def action_sign_out(self) -> None:
+        """Forget this browser's code (the server drops its cookie) and start at sign-in."""
+        self.open_url(f"{self.link}/?signout=1", new_tab=False)
 
     def on_mount(self) -> None:
         super().on_mount()
