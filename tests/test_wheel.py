@@ -58,3 +58,19 @@ def test_wheel_contains_the_lessons_and_lists_them(installed_venv, tmp_path):
     listed = json.loads(out.stdout)
     ids = sorted(item["id"] for item in (listed["lessons"] if isinstance(listed, dict) else listed))
     assert ids == shipped
+
+
+def test_wheel_ships_the_classroom_page_and_its_styles(installed_venv, tmp_path):
+    code = (  # found without importing them: the base interpreter lacks their dependencies
+        "from importlib.resources import files\n"
+        "page = files('tutor.classroom') / 'templates' / 'app_index.html'\n"
+        "print(page.is_file(), (files('tutor.screens') / 'classroom.tcss').is_file(), page)"
+    )
+    out = subprocess.run(
+        [installed_venv / "bin" / "python", "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out[:2] == ["True", "True"] and str(installed_venv) in out[2], out
