@@ -86,11 +86,13 @@ def test_gru_gate_mistakes(gru, step, typed, mistake):
     assert not result.correct and result.mistake == mistake, result.feedback
 
 
-def test_no_diagnosis_when_the_mistake_equals_the_right_value(lstm):
-    # h0 = c0 = 0 in lesson 1, so "h used where c belongs" cannot be told apart at t=0: the
-    # zero initial state is part of the problem (never moved in the perturbed worlds), so the
-    # right answer typed that way is right, and an unrelated wrong answer gets no guess.
-    assert lstm.check("c1", "f0 * h0 + i0 * c_hat0").correct
+def test_h_typed_for_c_is_refused_although_both_are_zero(lstm):
+    # h0 = c0 = 0 in lesson 1, but the perturbed worlds move every given independently, zeros
+    # included, so `h0` typed where `c0` belongs parts from the reference and is named; the
+    # number is still right, and an unrelated wrong answer gets no guess.
+    typed = lstm.check("c1", "f0 * h0 + i0 * c_hat0")
+    assert not typed.correct and typed.mistake == "h_for_c", typed.feedback
+    assert lstm.check("c1", "f0 * c0 + i0 * c_hat0").correct
     assert lstm.check("c1", "-0.1466").correct
     wrong = lstm.check("c1", "0.3")
     assert not wrong.correct and wrong.diagnosis is None and wrong.mistake is None

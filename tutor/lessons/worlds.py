@@ -1,7 +1,7 @@
 """Consistent perturbed worlds: the lesson recomputed by the engine at moved givens.
 
 An expression is judged as an expression by evaluating it here and in these worlds: every given
-moved (except a step's `fixed:` ones), every earlier step's reference recomputed from the moved
+moved independently, zeros included (except a step's `fixed:` ones and a loss's target), every earlier step's reference recomputed from the moved
 givens, so `sigmoid(z0[0, 0]) * c0` and `f0 * c0` agree everywhere while `tanh(c2) * o0` parts
 from `tanh(c2) * o1` as soon as o0 and o1 do.
 """
@@ -25,7 +25,9 @@ def consistent_worlds(
 ) -> list[LessonReferences]:
     """WORLDS recomputed lessons whose givens are moved (steps undefined there are left out)."""
     rng = np.random.default_rng(WORLD_SEED)
-    held = set(fixed) | _loss_targets(lesson) | _zero_initial_state(lesson, base)
+    # An initial state of zeros moves too: h0 = c0 = 0 held still would let `h0` typed where
+    # `c0` belongs pass. A step that invites simplifying with it declares them `fixed:`.
+    held = set(fixed) | _loss_targets(lesson)
     moving = [name for name in base.givens if name not in held]
     worlds = []
     for _ in range(WORLDS):
@@ -48,12 +50,3 @@ def _loss_targets(lesson: Lesson) -> set[str]:
     loss = lesson.model.loss if lesson.model is not None else None
     return {loss.target} if loss is not None else set()
 
-
-def _zero_initial_state(lesson: Lesson, base: LessonReferences) -> set[str]:
-    """An initial state of zeros is part of the problem as posed ("h0 = c0 = 0"): an answer
-    simplified with it is right, so it is not moved."""
-    if lesson.model is None:
-        return set()
-    init = lesson.model.initial_state
-    names = {n for n in (init.h, init.c) if n}
-    return {n for n in names if n in base.givens and not base.givens[n].any()}
