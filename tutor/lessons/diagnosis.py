@@ -40,7 +40,9 @@ def cell_candidates(run: CellRun, name: str, t: int | None) -> list[Candidate]:
     kind = run.model.cell
     out: list[Candidate] = []
     if is_gradient(name, kind):
-        return [Candidate(*c) for c in gradient_candidates(run, name, t)]
+        from tutor.lessons.gradient_mistakes import revised
+
+        return [Candidate(*c) for c in revised(run, name, t, gradient_candidates(run, name, t))]
     if name == "y":
         out += _readout_mistakes(run)
     else:

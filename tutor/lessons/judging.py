@@ -48,6 +48,9 @@ class StepCase:
     worlds: list[tuple[np.ndarray | None, np.ndarray, list[np.ndarray | None]]] = field(
         default_factory=list
     )
+    # candidate keys this answer cannot have made (the loss's sign, for an answer built on the
+    # exact upstream gradient)
+    ruled_out: frozenset[str] = frozenset()
 
     def rule_text(self) -> str:
         if self.is_formula:
@@ -113,7 +116,7 @@ def judge_expression(case: StepCase, value: np.ndarray) -> Verdict:
 
 def _expression_diagnosis(case: StepCase, value: np.ndarray) -> Candidate | None:
     for k, candidate in enumerate(case.candidates):
-        if not tight(value, candidate.value):
+        if candidate.key in case.ruled_out or not tight(value, candidate.value):
             continue
         # The mistake must agree with the answer wherever it is defined; a candidate equal to
         # the answer here only is a guess. It is a mistake if it parts from the reference

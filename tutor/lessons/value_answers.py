@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lessons import display, formula
-from tutor.lessons.checking import shape_mismatch
+from tutor.lessons.checking import shape_mismatch, transposed
 from tutor.lessons.diagnosis import Candidate, cell_candidates
 from tutor.lessons.judging import (
     StepCase,
@@ -82,7 +82,17 @@ class ValueAnswers:
             return unevaluable(expected, rule, exc.message, exc.col)
         mismatch = shape_mismatch(value, expected)
         if mismatch:
-            return CheckResult(False, value, expected, f"Not quite: {mismatch}.", None, rule)
+            said = f"Not quite: {mismatch}."
+            turned = transposed(value, expected)
+            return CheckResult(
+                False,
+                value,
+                expected,
+                said,
+                said if turned else None,
+                rule,
+                mistake="transposed" if turned else None,
+            )
         verdict = self._verdict(step, case, parsed, value)
         if verdict.correct:
             later = "; later steps use it" if step.id != self.lesson.steps[-1].id else ""
@@ -113,11 +123,30 @@ class ValueAnswers:
                 return number_for_formula(step, case, value)
             return judge_number(case, value, typed_numbers(parsed.tree, src))
         worlds = self._answer_worlds(step, parsed)
-        as_expression = judge_expression(replace(case, worlds=worlds), value)
+        ruled_out = self._ruled_out(parsed)
+        as_expression = judge_expression(replace(case, worlds=worlds, ruled_out=ruled_out), value)
         if as_expression.correct or case.is_formula or not has_decimals(parsed):
             return as_expression
         # Names mixed with typed-in numbers (`0.5125 * tanh(c2)`): a calculation, judged by value.
         return judge_number(case, value, None)
+
+    def _ruled_out(self, parsed: Any) -> frozenset[str]:
+        """An answer that uses an exact gradient (dy, dh2) got dL/dy's sign from it: a flipped
+        sign is its own line's slip, not the loss's."""
+        from tutor.lessons.gradient_mistakes import LOSS_SIGN
+        from tutor.lessons.quantities import QuantityError, is_gradient, split_quantity
+
+        model = self.lesson.model
+        if model is None or model.loss is None:
+            return frozenset()
+        for name in parsed.names:
+            try:
+                quantity, _ = split_quantity(name, None, model.cell)
+            except QuantityError:
+                continue
+            if is_gradient(quantity, model.cell):
+                return frozenset({LOSS_SIGN})
+        return frozenset()
 
     def _answer_worlds(self, step: Any, parsed: Any) -> list:
         out = []

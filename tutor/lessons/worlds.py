@@ -49,4 +49,3 @@ def _loss_targets(lesson: Lesson) -> set[str]:
     target 1 only the first term of the cross-entropy is left), so it is never moved."""
     loss = lesson.model.loss if lesson.model is not None else None
     return {loss.target} if loss is not None else set()
-

@@ -1,0 +1,112 @@
+"""Issue 22: answers accepted or refused wrongly, and diagnoses that name a mistake not made.
+
+Each case is what `lstm-tutor lessons check` tells the learner (it goes through the same
+LessonSession); the issue's own reproductions are run through the CLI too.
+"""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tutor.cli_lessons import lessons
+from tutor.lessons.catalog import load_lesson
+from tutor.lessons.runtime import LessonSession
+
+_SESSIONS: dict[tuple[str, int], LessonSession] = {}
+
+
+def session(lesson_id: str, seed: int = 0) -> LessonSession:
+    if (lesson_id, seed) not in _SESSIONS:
+        _SESSIONS[lesson_id, seed] = LessonSession(load_lesson(lesson_id), seed=seed)
+    return _SESSIONS[lesson_id, seed]
+
+
+def check_cli(lesson_id: str, step: str, answer: str) -> dict:
+    args = ["check", lesson_id, "--step", step, "--answer", answer, "--seed", "0", "--json"]
+    result = CliRunner().invoke(lessons, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+BPTT, ONE_STEP = "lstm-backprop-through-time", "lstm-backprop-one-step"
+
+
+# --- answers accepted or refused wrongly ---------------------------------------------------------
+
+
+def test_h_typed_for_c_is_refused_although_both_start_at_zero():
+    out = check_cli("lstm-forward-pass", "c1", "h0 * f0 + i0 * c_hat0")
+    assert not out["correct"] and "cell state" in out["diagnosis"]
+    assert check_cli("lstm-forward-pass", "c1", "c0 * f0 + i0 * c_hat0")["correct"]
+
+
+def test_a_mistake_inside_the_asked_precision_makes_the_step_ask_for_more():
+    # -0.1325 is also `1 - c1**2` for tanh'(c1) rounded to 4 figures: lesson 10 asks for 6.
+    out = check_cli(BPTT, "dc1", "-0.1325")
+    assert not out["correct"] and out["tolerance"] == "6 significant figures"
+    assert check_cli(BPTT, "dc1", "-0.132475")["correct"]
+    slip = check_cli(BPTT, "dc1", "dh1 * o0 * (1 - c1**2) + dc2 * f1")
+    assert not slip["correct"] and "1 - tanh(c1)**2" in slip["diagnosis"]
+
+
+# --- diagnoses -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "answer"),
+    [
+        ("dc2", "dh2 * o1 * (tanh(c2)**2 - 1)"),
+        ("dz_f1", "df1 * f1 * (f1 - 1)"),
+        ("dh2", "-(dy * y * (1 - y) * Wy)"),
+    ],
+)
+def test_a_local_sign_slip_is_not_blamed_on_the_loss(step, answer):
+    result = session(ONE_STEP).check(step, answer)
+    assert not result.correct and result.mistake == "sign_error", result.feedback
+    assert "cross-entropy" not in result.feedback and "times -1" in result.feedback
+
+
+def test_the_loss_sign_is_named_when_the_loss_explains_it_and_for_this_target():
+    result = session(ONE_STEP).check("dy", "1/y")
+    assert not result.correct and "for target 1" in result.diagnosis
+    lesson = load_lesson(ONE_STEP).model_copy(deep=True)
+    lesson.givens["target"] = [[0.0]]
+    zero = LessonSession(lesson, seed=0)
+    flipped = zero.check("dy", "-1/(1 - y)")
+    assert not flipped.correct and "for target 0" in flipped.diagnosis, flipped.feedback
+    assert "target 1" not in flipped.diagnosis
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "step", "answer", "mistake", "words"),
+    [
+        (BPTT, "dB", "dz1", "weights_one_step_only", "same B"),
+        (BPTT, "dc0", "dc1 * f1", "forget_gate_wrong_step", "next step's forget gate"),
+        (BPTT, "dc1", "-0.1092", "h_path_forgotten", "through h1"),
+        (BPTT, "dc1", "dc2 * f1", "h_path_forgotten", "through h1"),
+        (BPTT, "do0", "dh1 * tanh(c2)", "wrong_time_step", "uses c2"),
+        (ONE_STEP, "dc2", "dh2 * o1 * tanh(c2)", "tanh_prime_as_tanh", "tanh'(c2)"),
+        (
+            ONE_STEP,
+            "dz1",
+            "concat(di1 * i1 * (1 - i1), df1 * f1 * (1 - f1), dc_hat1 * (1 - c_hat1**2),"
+            " do1 * o1 * (1 - o1))",
+            "wrong_gate_order",
+            "order",
+        ),
+    ],
+)
+def test_classic_backward_slips_are_named(lesson_id, step, answer, mistake, words):
+    result = session(lesson_id).check(step, answer)
+    assert not result.correct and result.mistake == mistake, result.feedback
+    assert words in result.diagnosis
+    if mistake == "weights_one_step_only":
+        assert " W " not in result.diagnosis
+
+
+def test_a_transposed_matrix_is_named_by_its_shape():
+    answer = "transpose(transpose(concat(x0, h0)) @ dz0 + transpose(concat(x1, h1)) @ dz1)"
+    result = session(BPTT).check("dW", answer)
+    assert not result.correct and result.mistake == "transposed"
+    assert "4x2" in result.feedback and "2x4" in result.feedback
