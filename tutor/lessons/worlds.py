@@ -1,9 +1,10 @@
 """Consistent perturbed worlds: the lesson recomputed by the engine at moved givens.
 
 An expression is judged as an expression by evaluating it here and in these worlds: every given
-moved independently, zeros included (except a step's `fixed:` ones and a loss's target), every earlier step's reference recomputed from the moved
-givens, so `sigmoid(z0[0, 0]) * c0` and `f0 * c0` agree everywhere while `tanh(c2) * o0` parts
-from `tanh(c2) * o1` as soon as o0 and o1 do.
+moved independently, zeros included (except a step's `fixed:` ones and a loss's target), every
+earlier step's reference recomputed from the moved givens, so `sigmoid(z0[0, 0]) * c0` and
+`f0 * c0` agree everywhere while `tanh(c2) * o0` parts from `tanh(c2) * o1` as soon as o0 and o1
+do.
 """
 
 from __future__ import annotations
