@@ -110,3 +110,57 @@ def test_a_transposed_matrix_is_named_by_its_shape():
     result = session(BPTT).check("dW", answer)
     assert not result.correct and result.mistake == "transposed"
     assert "4x2" in result.feedback and "2x4" in result.feedback
+
+
+def _lesson(givens: dict, steps: list[dict]):
+    from tutor.lessons.schema import Lesson
+
+    return Lesson.model_validate(
+        {
+            "id": "made-up",
+            "title": "t",
+            "summary": "s",
+            "group": "by-hand",
+            "givens": givens,
+            "steps": steps,
+        }
+    )
+
+
+def test_a_reference_that_is_round_off_of_zero_accepts_an_exact_zero():
+    steps = [
+        {"id": "gap", "kind": "numeric", "reference": "a + b - c", "prompt": "p"},
+        {"id": "tiny", "kind": "numeric", "reference": "a ** 20", "prompt": "p"},
+    ]
+    learner = LessonSession(_lesson({"a": 0.1, "b": 0.2, "c": 0.3}, steps))
+    assert learner.expected("gap") != 0  # 5.55e-17: float round-off of 0.1 + 0.2 - 0.3
+    assert learner.check("gap", "0").correct
+    assert learner.check("gap", "0.000").correct
+    # a genuinely tiny value (1e-20) is not round-off: 0 is not its value
+    assert not learner.check("tiny", "0").correct
+    assert learner.check("tiny", "1.00e-20").correct
+
+
+def test_a_rounded_constant_is_named_as_the_slip():
+    result = session("forget-gate-bias").check("keep_bias", "0.7311**60")
+    assert not result.correct and result.mistake == "rounded_constant"
+    assert "0.7311" in result.feedback and "rounded" in result.feedback
+    # a different slip with the same rounded constant is not blamed on the rounding
+    other = session("forget-gate-bias").check("keep_bias", "0.7311**59")
+    assert not other.correct and other.mistake != "rounded_constant"
+
+
+def test_two_slips_giving_the_same_count_are_both_named():
+    # With H = 2, leaving out the biases and leaving out W_hh both give 56.
+    lesson = load_lesson("stacked-bidirectional").model_copy(deep=True)
+    lesson.givens.update({"H": 2, "L": 2})
+    result = LessonSession(lesson).check("params_l0", "56")
+    assert not result.correct
+    assert "biases" in result.diagnosis and "W_hh" in result.diagnosis, result.feedback
+
+
+def test_lesson_12_counts_are_whole_numbers_judged_exactly():
+    out = check_cli("stacked-bidirectional", "params_l0", "175.95")
+    assert not out["correct"]
+    general = "4 * H * (I + H) + 8 * H + (L - 1) * (4 * H * (H + H) + 8 * H)"
+    assert check_cli("stacked-bidirectional", "total_stacked", general)["correct"]

@@ -9,7 +9,8 @@ from engine.cells import param_count
 from tutor.lessons.catalog import load_lesson
 from tutor.lessons.runtime import LessonSession
 
-I, H, L, N, T = 5, 2, 2, 8, 7
+GIVENS = load_lesson("stacked-bidirectional").givens
+I, H, L, N, T = (int(GIVENS[k]) for k in "IHLNT")
 
 
 @pytest.fixture(scope="module")
@@ -56,24 +57,46 @@ def test_right_answers_pass(session):
     for step_id, value in torch_facts().items():
         typed = str(value) if not isinstance(value, list) else f"[{', '.join(map(str, value))}]"
         assert session.check(step_id, typed).correct, step_id
-    assert session.check("total_stacked", "4*H*(I+H) + 8*H + 4*H*(2*H) + 8*H").correct
+    # a formula right for every L, and the same written for this lesson's L
+    assert session.check("total_stacked", "4*H*(I+H) + 8*H + (L-1)*(4*H*(2*H) + 8*H)").correct
+    assert session.check("total_stacked", f"4*H*(I+H) + 8*H + {L - 1}*(4*H*(2*H) + 8*H)").correct
 
 
-@pytest.mark.parametrize(
-    ("step", "typed"),
-    [
-        ("w_ih_l0", "[5, 8]"),
-        ("params_l0", "56"),
-        ("params_l0", "64"),
-        ("w_ih_l1", "[8, 5]"),
-        ("total_stacked", "144"),
-        ("hn_shape", "[8, 2, 2]"),
-        ("bi_w_ih_l1", "[8, 2]"),
-        ("bi_total", "240"),
-        ("bi_output", "[8, 7, 2]"),
-        ("gru_total", "272"),
-    ],
-)
+def test_the_sizes_keep_classic_mistakes_apart(session):
+    # H = L = 2 made `N * H` equal `L * N` and `[H, N, L]` equal `[L, N, H]`.
+    for step, typed in [
+        ("view_rows", "N * H"),
+        ("hn_shape", "[H, N, L]"),
+        ("bi_hn", "[2 * H, N, H]"),
+    ]:
+        assert not session.check(step, typed).correct, step
+
+
+def test_a_count_is_judged_exactly(session):
+    right = int(session.expected("params_l0"))
+    assert not session.check("params_l0", f"{right - 0.05}").correct
+    assert not session.check("params_l0", f"{right + 1}").correct
+
+
+def _mistakes() -> list[tuple[str, str]]:
+    layer0 = 4 * H * (I + H) + 8 * H
+    upper = 4 * H * (2 * H) + 8 * H
+    bi_upper = 2 * (4 * H * (3 * H) + 8 * H)
+    return [
+        ("w_ih_l0", f"[{I}, {4 * H}]"),
+        ("params_l0", str(4 * H * (I + H))),  # biases left out
+        ("params_l0", str(4 * H * I + 8 * H)),  # W_hh left out
+        ("w_ih_l1", f"[{4 * H}, {I}]"),
+        ("total_stacked", str(L * layer0)),
+        ("hn_shape", f"[{N}, {L}, {H}]"),
+        ("bi_w_ih_l1", f"[{4 * H}, {H}]"),
+        ("bi_total", str(2 * (layer0 + (L - 1) * upper))),
+        ("bi_output", f"[{N}, {T}, {H}]"),
+        ("gru_total", str(2 * layer0 + (L - 1) * bi_upper)),
+    ]
+
+
+@pytest.mark.parametrize(("step", "typed"), _mistakes())
 def test_classic_counting_mistakes_are_diagnosed(session, step, typed):
     result = session.check(step, typed)
     assert not result.correct

@@ -298,7 +298,23 @@ def _number_diagnosis(case: StepCase, v: np.ndarray, r: np.ndarray, written) -> 
     first = flat(matching[0].value)
     if any(distinct(flat(m.value), first) for m in matching[1:]):
         return None  # two different mistakes explain it equally well: name neither
-    return matching[0]
+    return either(matching)
+
+
+def either(matching: list[Candidate]) -> Candidate | None:
+    """The mistake that explains a value; when two different slips give the same value, both
+    are named (more than two: none, the learner is not sent down a wrong path)."""
+    unique: list[Candidate] = []
+    for candidate in matching:
+        if all(candidate.message != seen.message for seen in unique):
+            unique.append(candidate)
+    if len(unique) == 1:
+        return unique[0]
+    if len(unique) > 2:
+        return None
+    first, second = (c.message.strip() for c in unique)
+    message = f"Two slips give this number. Either: {first} Or: {second}"
+    return Candidate("either", unique[0].value, message)
 
 
 def _judge_integer(case: StepCase, v: np.ndarray, r: np.ndarray) -> Verdict:
@@ -308,10 +324,16 @@ def _judge_integer(case: StepCase, v: np.ndarray, r: np.ndarray) -> Verdict:
         return Verdict(False, message, message, "not_integer")
     if np.array_equal(np.round(v), np.round(r)):
         return Verdict(True, "")
-    for candidate in case.candidates:
-        c = flat(candidate.value)
-        if c.size == v.size and distinct(c, r) and np.array_equal(np.round(c), np.round(v)):
-            return Verdict(False, candidate.message, candidate.message, candidate.key)
+    matching = [
+        candidate
+        for candidate in case.candidates
+        if flat(candidate.value).size == v.size
+        and distinct(flat(candidate.value), r)
+        and np.array_equal(np.round(flat(candidate.value)), np.round(v))
+    ]
+    found = either(matching) if matching else None
+    if found is not None:
+        return Verdict(False, found.message, found.message, found.key)
     return Verdict(False, "")
 
 

@@ -121,14 +121,33 @@ class ValueAnswers:
         if not parsed.names:
             if case.is_formula:
                 return number_for_formula(step, case, value)
-            return judge_number(case, value, typed_numbers(parsed.tree, src))
+            typed = typed_numbers(parsed.tree, src)
+            verdict = judge_number(case, value, typed)
+            return verdict if typed is not None else self._rounded(step, case, parsed, verdict)
         worlds = self._answer_worlds(step, parsed)
         ruled_out = self._ruled_out(parsed)
         as_expression = judge_expression(replace(case, worlds=worlds, ruled_out=ruled_out), value)
         if as_expression.correct or case.is_formula or not has_decimals(parsed):
             return as_expression
         # Names mixed with typed-in numbers (`0.5125 * tanh(c2)`): a calculation, judged by value.
-        return judge_number(case, value, None)
+        return self._rounded(step, case, parsed, judge_number(case, value, None))
+
+    def _rounded(self, step: Any, case: StepCase, parsed: Any, verdict: Verdict) -> Verdict:
+        """A calculation that misses only because a typed constant was rounded says so."""
+        from tutor.lessons.rounded_constants import rounded_constants
+
+        if verdict.correct or verdict.mistake is not None:
+            return verdict
+        found = rounded_constants(parsed, self.refs.names_for(step), case.expected)
+        if not found:
+            return verdict
+        which = ", ".join(found)
+        message = (
+            f"Your calculation would be right without rounding: {which} "
+            f"{'is' if len(found) == 1 else 'are'} rounded, and the rounding grows through the "
+            "calculation. Keep more figures, or use the lesson's names for the values."
+        )
+        return Verdict(False, message, message, "rounded_constant")
 
     def _ruled_out(self, parsed: Any) -> frozenset[str]:
         """An answer that uses an exact gradient (dy, dh2) got dL/dy's sign from it: a flipped
@@ -164,7 +183,7 @@ class ValueAnswers:
             legacy = step.legacy_tolerance
             spec = step.precision_spec
             self._cases[step.id] = StepCase(
-                expected=self.refs.values[step.id],
+                expected=self._expected_for_numbers(step),
                 candidates=self.candidates(step),
                 precision=None if legacy else Precision(spec.figures, spec.decimals),
                 tolerance=(step.tolerance.rtol, step.tolerance.atol),
@@ -172,6 +191,19 @@ class ValueAnswers:
                 is_formula=isinstance(step, FormulaStep),
             )
         return self._cases[step.id]
+
+    def _expected_for_numbers(self, step: ValueStep) -> np.ndarray:
+        """The reference with elements that are round-off of 0 (1.07e-18) set to 0, so that a
+        learner's exact 0 is right."""
+        from tutor.lessons.roundoff import roundoff_zeros
+
+        expected = self.refs.values[step.id]
+        mask = roundoff_zeros(self.refs, step.id)
+        if not mask.any():
+            return expected
+        cleaned = np.array(expected, dtype=float).reshape(-1)
+        cleaned[mask] = 0.0
+        return cleaned.reshape(expected.shape)
 
     def _worlds_of(self, step: Any) -> list:
         """Per consistent world: the names the answer may use, the reference, the candidates."""
