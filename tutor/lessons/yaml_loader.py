@@ -137,13 +137,23 @@ def _check_expanded_size(root: yaml.Node) -> None:
     constructed. Each node's expanded size is computed once (an alias is the same node object
     again), with Python ints, so 10**9 is counted exactly and nothing is expanded."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # on the path being expanded: met again, the value holds itself
     stack = [(root, False)]
     while stack:  # iterative post-order: the tree may be deep
         node, done = stack.pop()
         if id(node) in sizes:
             continue
         children = _children(node)
+        if not done and any(id(c) in open_nodes or c is node for c in children):
+            raise yaml.YAMLError(
+                _MarkedMessage(
+                    node.start_mark,
+                    "this value contains itself through an alias (`&x [*x]`); "
+                    "an alias may only repeat a value defined before it",
+                )
+            )
         if done or not children:
+            open_nodes.discard(id(node))
             size = 1 + sum(sizes[id(c)] for c in children)
             sizes[id(node)] = size
             if size > MAX_EXPANDED_NODES:
@@ -156,6 +166,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
                     )
                 )
         else:
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
 
