@@ -112,7 +112,8 @@ def show_cmd(lesson: str, as_json: bool, seed: int | None) -> None:
 def validate_cmd(paths: tuple[str, ...]) -> None:
     """Check lesson files against the engine; print file:line:col: message for each problem.
 
-    With no PATH, checks the shipped lessons; a directory means every .yaml file in it.
+    With no PATH, checks the shipped lessons; a directory means every .yaml file in it, and a
+    shipped lesson's id (gru-by-hand) that lesson.
     Exit status 0 when all are valid, 1 otherwise.  Example: lstm-tutor lessons validate lessons/
     """
     from tutor.lessons.catalog import shipped_ids, shipped_paths
@@ -273,11 +274,40 @@ def _learner_seed() -> int:
 
 
 def _expand(paths: tuple[str, ...]) -> list[Path]:
+    """Files for PATH arguments: a .yaml file, a folder of them, or a shipped lesson's id."""
+    from tutor.lessons.catalog import shipped_paths
+
+    shipped = {p.stem: p for p in shipped_paths()}
     files: list[Path] = []
     for text in paths:
         path = Path(text)
-        files += sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        if path.is_dir():
+            found = sorted(path.glob("*.y*ml"))
+            if not found:
+                raise click.ClickException(f"{text}: the folder holds no .yaml lesson files")
+            files += found
+        elif path.exists():
+            files.append(path)
+        elif text in shipped:
+            files.append(shipped[text])
+        else:
+            raise click.ClickException(_not_found(text, path, shipped))
     return files
+
+
+def _not_found(text: str, path: Path, shipped: dict[str, Path]) -> str:
+    if path.stem in shipped:
+        return (
+            f"{text}: no such file; the shipped lesson is validated by its id: "
+            f"lstm-tutor lessons validate {path.stem}"
+        )
+    from tutor.lessons.suggest import did_you_mean
+
+    return (
+        f"{text}: no such file or folder, and no shipped lesson has that id"
+        f"{did_you_mean(path.stem, list(shipped))}; give a .yaml file, a folder of them, or "
+        f"one of: {', '.join(shipped)}"
+    )
 
 
 def _shown(value: Any, display: Any) -> str:
