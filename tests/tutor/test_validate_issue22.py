@@ -39,3 +39,70 @@ def test_a_self_referencing_anchor_is_refused_in_bounded_time(tmp_path):
     )
     assert done.returncode == 1
     assert f"{path}:16:6:" in done.stdout and "contains itself" in done.stdout
+
+
+def assert_rejected(result, path: Path, line: int, *words: str) -> None:
+    assert result.exit_code == 1, result.output
+    found = [row for row in result.output.splitlines() if row.startswith(f"{path}:{line}:")]
+    assert found, result.output
+    for word in words:
+        assert any(word in row for row in found), result.output
+
+
+def test_a_derived_value_named_like_an_engine_quantity_is_checked_against_it(tmp_path):
+    path = write_variant(
+        tmp_path,
+        "lstm-backprop-through-time",
+        "wrong-derived",
+        ("  dh2: dh2\n", "  dh2: {reference: 2*(h2 - target)}\n"),
+    )
+    assert_rejected(validate(str(path)), path, 50, 'derived "dh2"', "`dh2: dh2`")
+
+
+def test_a_prompt_printing_the_steps_own_answer_is_rejected(tmp_path):
+    path = write_variant(
+        tmp_path,
+        "lstm-forward-pass",
+        "shown-answer",
+        (
+            "multiplication and addition are simply `*` and `+`.",
+            "multiplication and addition are simply `*` and `+`: {{ f0 * c0 + i0 * c_hat0 }}.",
+        ),
+    )
+    assert_rejected(validate(str(path)), path, 123, "step c1", "own answer")
+
+
+def test_a_hint_teaching_the_steps_own_known_mistake_is_rejected(tmp_path):
+    path = write_variant(
+        tmp_path,
+        "lstm-backprop-through-time",
+        "bad-hint",
+        ('      - "`dz1 @ transpose(W[1:2, :])`"', '      - "`dz1 @ transpose(W[0:1, :])`"'),
+        (
+            '      - "`dh1 * o0 * (1 - tanh(c1)**2) + dc2 * f1`"',
+            '      - "`dh1 * o0 + dc2 * f1`"',
+        ),
+    )
+    result = validate(str(path))
+    assert_rejected(result, path, 78, "step dh1", "known mistake")
+    assert_rejected(result, path, 97, "step dc1", "known mistake", "tanh'(c)")
+
+
+def test_steps_whose_references_use_each_other_are_rejected(tmp_path):
+    path = tmp_path / "mutual.yaml"
+    path.write_text(
+        "id: mutual\ntitle: t\nsummary: s\ngroup: by-hand\ngivens: {a: 1.0}\nsteps:\n"
+        "  - {id: s1, kind: numeric, reference: s2 + 1, prompt: p}\n"
+        "  - {id: s2, kind: numeric, reference: s1 + 1, prompt: p}\n"
+    )
+    assert_rejected(validate(str(path)), path, 7, "step s1", "steps before it")
+
+
+def test_validate_takes_a_shipped_lessons_id_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not the source tree: lessons/ is not here
+    assert validate("gru-by-hand").exit_code == 0
+    moved = validate("lessons/gru-by-hand.yaml")
+    assert moved.exit_code == 1 and "lstm-tutor lessons validate gru-by-hand" in moved.output
+    missing = validate("lessons/")
+    assert missing.exit_code == 1 and ":1:1" not in missing.output
+    assert "no such file or folder" in missing.output and "gru-by-hand" in missing.output

@@ -99,7 +99,8 @@ class LessonReferences:
             used = formula.parse(step.reference).names
         except formula.FormulaError:
             return None  # reported when the reference is evaluated
-        missing = [declared[n] for n in used if n in declared and n not in self.results]
+        # in lesson order: `used` is a set, and the message must not change from run to run
+        missing = [run for n, run in declared.items() if n in used and n not in self.results]
         return missing[0] if missing else None
 
     def names_for(self, step: Any) -> dict[str, np.ndarray]:

@@ -70,7 +70,8 @@ class LessonChecker:
             step_index = err.loc[1] if err.loc[:1] == ("steps",) and len(err.loc) > 1 else None
             cascade = isinstance(step_index, int) and self.uses_broken(steps[step_index])
             if not err.reported and not cascade:
-                self.add(err.loc, err.message)
+                self.add(err.loc, err.message + self._order_hint(step_index))
+        self.check_derived_meaning(refs)
         session = LessonSession(self.lesson, references=refs)  # one per learner: worlds shared
         for index, step in enumerate(steps):
             if step.id in self.broken:
@@ -81,27 +82,49 @@ class LessonChecker:
                 learners.check_value_step(self, index, step, refs, seed, session)
 
     def uses_broken(self, step: Any) -> bool:
+        """Does the step use a broken step before it? (Steps that use each other, or a later
+        step, are each broken on their own account and reported.)"""
+        ids = [s.id for s in self.lesson.steps]
+        earlier = self.broken & set(ids[: ids.index(step.id)])
         for src in (step.reference, *(m.expression for m in step.mistakes)):
             if not src:
                 continue
             try:
-                if set(formula.parse(src).names) & (self.broken - {step.id}):
+                if set(formula.parse(src).names) & earlier:
                     return True
             except formula.FormulaError:
                 continue
         return False
 
+    def _order_hint(self, step_index: Any) -> str:
+        if not isinstance(step_index, int):
+            return ""
+        later = self.later_steps_used(self.lesson.steps[step_index])
+        if not later:
+            return ""
+        return (
+            f"; {', '.join(later)} {'is' if len(later) == 1 else 'are'} this or a later step: a "
+            "reference may use only givens, derived values and the steps before it (steps "
+            "that use each other can never be computed), so reorder or rewrite it"
+        )
+
+    def later_steps_used(self, step: Any) -> list[str]:
+        """Ids of this or later steps that the step's reference uses (never available to it)."""
+        ids = [s.id for s in self.lesson.steps]
+        later = set(ids[ids.index(step.id) :])
+        try:
+            used = formula.parse(step.reference).names if step.reference else set()
+        except formula.FormulaError:
+            return []
+        return sorted(set(used) & later)
+
     def check_same_meaning(self, index: int, step: Any, refs: LessonReferences) -> None:
         """A reference-only step named like an engine quantity (h1, n0) must agree with it: a GRU
         blend with z and 1 - z swapped would otherwise be taught as right."""
-        from tutor.lessons.quantities import QuantityError, split_quantity
-
-        if step.quantity is not None or step.reference is None or refs.run is None:
+        if step.quantity is not None or step.reference is None:
             return
-        try:
-            name, t = split_quantity(step.id, None, self.lesson.model.cell)
-            engine_value = np.asarray(refs.run.quantity(name, t), dtype=float)
-        except (QuantityError, ValueError, IndexError):
+        engine_value = self._engine_value(step.id, refs)
+        if engine_value is None:
             return  # not a quantity's name: nothing to compare with
         mine = refs.values[step.id]
         if not agree(mine, engine_value):
@@ -111,6 +134,36 @@ class LessonChecker:
                 f"{step.id} is {display.short(engine_value)}; fix the reference, or add "
                 f"`quantity: {step.id}` so the engine computes it",
             )
+
+    def check_derived_meaning(self, refs: LessonReferences) -> None:
+        """A `derived:` formula named like an engine quantity (dh2, c1) must be that quantity:
+        later steps use it as exact, so a wrong one refuses right answers downstream."""
+        for name, spec in self.lesson.derived.items():
+            if isinstance(spec, str) or spec.reference is None or name not in refs.derived:
+                continue
+            engine_value = self._engine_value(name, refs)
+            if engine_value is None:
+                continue
+            mine = refs.derived[name]
+            if not agree(mine, engine_value):
+                self.add(
+                    ("derived", name, "reference"),
+                    f'derived "{name}": the formula gives {display.short(mine)}, but the '
+                    f"engine's {name} is {display.short(engine_value)}; fix the formula, or "
+                    f"write `{name}: {name}` so the engine computes it",
+                )
+
+    def _engine_value(self, name: str, refs: LessonReferences) -> np.ndarray | None:
+        """The engine's value of the quantity `name` names (None: not a quantity's name)."""
+        from tutor.lessons.quantities import QuantityError, split_quantity
+
+        if refs.run is None:
+            return None
+        try:
+            quantity, t = split_quantity(name, None, self.lesson.model.cell)
+            return np.asarray(refs.run.quantity(quantity, t), dtype=float)
+        except (QuantityError, ValueError, IndexError):
+            return None
 
     def try_formula(self, loc: Loc, what: str, src: str, names: dict) -> np.ndarray | None:
         """The value of an authored formula, or None with the problem reported at `loc`."""

@@ -56,6 +56,9 @@ def check_value_step(
             label = f'built-in mistake "{candidate.key}" ({_first_words(candidate.message)})'
             check_as_number(checker, session, step, quantity_loc, candidate.value, label, seed)
     check_unsolved(checker, index, step, expected, names, session)
+    from tutor.lessons.validation.giveaways import check_giveaways
+
+    check_giveaways(checker, index, step, names, session)
 
 
 def check_as_number(
