@@ -106,3 +106,34 @@ def test_validate_takes_a_shipped_lessons_id_from_any_folder(tmp_path, monkeypat
     missing = validate("lessons/")
     assert missing.exit_code == 1 and ":1:1" not in missing.output
     assert "no such file or folder" in missing.output and "gru-by-hand" in missing.output
+
+
+CLOSE_FOR_A_FEW = """id: {id}
+title: t
+summary: s
+group: by-hand
+givens:
+  x: {{random: {{distribution: uniform, range: [-1, 1], shape: [], decimals: 2}}}}
+steps:
+  - id: y
+    kind: numeric
+    reference: x**2 + 0.5
+    prompt: Compute x squared plus one half.
+    mistakes:
+      - expression: x**3 + 0.5
+        feedback: That is the cube.
+"""
+
+
+def test_the_verdict_is_the_same_under_any_id_and_finds_the_few_learners(tmp_path):
+    # x**3 rounds like x**2 at 3 figures only for x = ±0.01, ±0.02: 4 of the 201 learners.
+    # Sampling 64 seeds keyed on the id passed the lesson as "close-e" and rejected it otherwise.
+    outputs = []
+    for lesson_id in ("close-a", "close-e"):
+        path = tmp_path / f"{lesson_id}.yaml"
+        path.write_text(CLOSE_FOR_A_FEW.format(id=lesson_id))
+        result = validate(str(path))
+        assert result.exit_code == 1, result.output
+        assert "for 4 of" in result.output and "precision: 4" in result.output
+        outputs.append(result.output.replace(str(path), "FILE"))
+    assert outputs[0] == outputs[1]

@@ -149,8 +149,8 @@ def test_a_precision_finding_names_the_first_sampled_learner_it_held_for():
 
     findings, said = SampledFindings(), []
     case = SimpleNamespace(precision=None)
-    for seed in (3, 7, 9):
+    for x in (3, 7, 9):  # learners are named by their drawn numbers, the same under any id
         findings.note_precision(("f.yaml", 4), "z", "bias left out", case,
-                                np.array(1.2345), np.array(1.2349), seed, False)  # fmt: skip
+                                np.array(1.2345), np.array(1.2349), f"x = {x}", False)  # fmt: skip
     findings.report(lambda loc, msg: said.append(msg), n_seeds=16)
-    assert len(said) == 1 and "for 3 of 16 sampled learners (first: seed 3)" in said[0]
+    assert len(said) == 1 and "for 3 of 16 sampled learners (first: x = 3)" in said[0]

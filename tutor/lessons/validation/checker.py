@@ -21,9 +21,10 @@ from tutor.lessons.references import LessonReferences, StepReferenceError, agree
 from tutor.lessons.schema import FormulaStep, Lesson, NumericStep
 from tutor.lessons.validation import learners, structure, texts
 from tutor.lessons.validation.findings import SampledFindings
+from tutor.lessons.validation.sampling import FULL_SEEDS, describe, number_learners, sampled_lesson
 
-SEED_NOTE = re.compile(r" \(for the learner with seed \d+\)")
-RANDOM_SEEDS = tuple(range(64))  # random lessons must work for every learner we can sample
+SEED_NOTE = re.compile(r" \(for the learner (with seed \d+|whose [^)]*)\)")
+RANDOM_SEEDS = FULL_SEEDS  # random lessons must work for every learner we can sample
 
 
 class LessonChecker:
@@ -34,6 +35,8 @@ class LessonChecker:
         self.found: dict[tuple[int, int, str], Problem] = {}
         self.findings = SampledFindings()  # what holds for how many sampled learners
         self.broken: set[str] = set()  # value steps whose reference fails for the current seed
+        self.who = ""  # the learner being checked, by their drawn numbers ("" for the first)
+        self._sampled: Lesson | None = None
 
     def add(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> None:
         line, col = mark_of(self.root, loc, key=key)
@@ -46,19 +49,43 @@ class LessonChecker:
         structure.check_identity(self)
         structure.check_choice_bias(self)
         structure.check_names(self)
-        seeds = RANDOM_SEEDS if _has_random(self.lesson) else (0,)
+        random = _has_random(self.lesson)
+        seeds = FULL_SEEDS if random else (0,)
+        seen: set[bytes] = set()
         for seed in seeds:
-            self.check_seed(seed)
-        self.findings.report(self.add, len(seeds))
+            seen.add(_key(self.check_seed(seed)))
+        count = len(seeds)
+        if random and not self.broken:
+            base = LessonReferences(self.sampled, 0, [], results=self._stand_ins()).givens
+            for drawn in number_learners(self.lesson):
+                givens = {**base, **drawn}
+                if _key(givens) not in seen:
+                    seen.add(_key(givens))
+                    self.check_numbers(givens)
+                    count += 1
+        self.findings.report(self.add, count)
         return sorted(self.found.values(), key=lambda p: (p.line, p.col))
 
-    def check_seed(self, seed: int) -> None:
-        """Everything that depends on the learner's numbers, for the learner with `seed`."""
+    @property
+    def sampled(self) -> Lesson:
+        """The lesson drawn with validation's fixed key, so the verdict ignores its id."""
+        if self._sampled is None:
+            self._sampled = sampled_lesson(self.lesson)
+        return self._sampled
+
+    def _stand_ins(self) -> dict:
         from tutor.lessons.results import stand_ins
+
+        return stand_ins(self.lesson)
+
+    def check_seed(self, seed: int) -> dict[str, np.ndarray]:
+        """Everything that depends on the learner's numbers, for the sampled learner `seed`;
+        returns that learner's givens."""
         from tutor.lessons.runtime import LessonSession
 
         errors: list[StepReferenceError] = []
-        refs = LessonReferences(self.lesson, seed, errors, results=stand_ins(self.lesson))
+        refs = LessonReferences(self.sampled, seed, errors, results=self._stand_ins())
+        self.who = describe(self.lesson, refs.givens) if seed else ""
         steps = self.lesson.steps
         self.broken = {
             s.id
@@ -72,7 +99,7 @@ class LessonChecker:
             if not err.reported and not cascade:
                 self.add(err.loc, err.message + self._order_hint(step_index))
         self.check_derived_meaning(refs)
-        session = LessonSession(self.lesson, references=refs)  # one per learner: worlds shared
+        session = LessonSession(self.sampled, references=refs)  # one per learner: worlds shared
         for index, step in enumerate(steps):
             if step.id in self.broken:
                 continue  # reported above; steps that do not use its value are still checked
@@ -80,6 +107,23 @@ class LessonChecker:
             if isinstance(step, NumericStep | FormulaStep):
                 self.check_same_meaning(index, step, refs)
                 learners.check_value_step(self, index, step, refs, seed, session)
+        return refs.givens
+
+    def check_numbers(self, givens: dict[str, np.ndarray]) -> None:
+        """The checks typed numbers face (a mistake rounding like the answer, 0 passing), for
+        one more learner: cheap enough to run for every learner a lesson can have."""
+        from tutor.lessons.runtime import LessonSession
+
+        errors: list[StepReferenceError] = []
+        refs = LessonReferences(self.sampled, 0, errors, givens=givens, results=self._stand_ins())
+        self.who = describe(self.lesson, givens)
+        for err in errors:
+            if not err.reported:
+                self.add(err.loc, f"{err.message} (for the learner whose {self.who})")
+        session = LessonSession(self.sampled, references=refs)
+        for index, step in enumerate(self.lesson.steps):
+            if isinstance(step, NumericStep | FormulaStep) and step.id in refs.values:
+                learners.check_numbers(self, index, step, refs, session)
 
     def uses_broken(self, step: Any) -> bool:
         """Does the step use a broken step before it? (Steps that use each other, or a later
@@ -174,6 +218,10 @@ class LessonChecker:
         except formula.FormulaError as exc:
             self.add(loc, f"{what}: {exc.with_column()}")
             return None
+
+
+def _key(givens: dict[str, np.ndarray]) -> bytes:
+    return b"".join(np.asarray(givens[n], dtype=float).tobytes() for n in sorted(givens))
 
 
 def _has_random(lesson: Lesson) -> bool:

@@ -23,7 +23,7 @@ class PrecisionNote:
     needed: str | None  # the precision that separates the values for every learner; None: none
     accepted: bool  # the mistake was accepted as right (not just ambiguous) for some learner
     learners: int
-    seed: int  # the first sampled learner it held for (the report names that one)
+    who: str  # the first sampled learner it held for, by their numbers ("" for the first)
 
 
 @dataclass
@@ -45,7 +45,7 @@ class SampledFindings:
         case: Any,
         expected: np.ndarray,
         wrong: np.ndarray,
-        seed: int,
+        who: str,
         accepted: bool,
     ) -> None:
         """Collect, over all sampled learners, the precision that would separate a mistake."""
@@ -53,7 +53,7 @@ class SampledFindings:
         key = (tuple(loc), step_id, label)
         old = self.precision.get(key)
         if old is None:
-            self.precision[key] = PrecisionNote(needed, accepted, 1, seed)
+            self.precision[key] = PrecisionNote(needed, accepted, 1, who)
         else:
             old.needed = _max_need(old.needed, needed)
             old.accepted = old.accepted or accepted
@@ -68,10 +68,9 @@ class SampledFindings:
             else:
                 add(loc, f"{message} (for {count} of {n_seeds} sampled learners)")
         for (loc, step_id, label), note in self.precision.items():
+            first = f" (first: {note.who})" if note.who else ""
             who = (
-                f" for {note.learners} of {n_seeds} sampled learners (first: seed {note.seed})"
-                if n_seeds > 1
-                else ""
+                f" for {note.learners} of {n_seeds} sampled learners{first}" if n_seeds > 1 else ""
             )
             what = (
                 "is accepted as right"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tutor.lessons import display
+from tutor.lessons import display, formula
 from tutor.lessons.judging import distinct, tight
 from tutor.lessons.locate import Loc
 from tutor.lessons.precision import Precision, flat
@@ -34,7 +34,7 @@ def check_value_step(
     """Every authored and built-in mistake must be refused, for every sampled learner."""
     expected = refs.values[step.id]
     names = refs.names_for(step)
-    seed_note = f" (for the learner with seed {seed})" if seed else ""
+    seed_note = f" (for the learner whose {checker.who})" if checker.who else ""
     for k, mistake in enumerate(step.mistakes):
         loc = ("steps", index, "mistakes", k, "expression")
         wrong = checker.try_formula(loc, f"step {step.id}: mistake", mistake.expression, names)
@@ -49,16 +49,46 @@ def check_value_step(
             )
             continue
         label = f"mistake `{mistake.expression}`"
-        check_as_number(checker, session, step, loc, wrong, label, seed)
-    if step.id in refs.quantities:
-        quantity_loc = ("steps", index, "quantity")
-        for candidate in session.candidates(step)[len(step.mistakes) :]:
-            label = f'built-in mistake "{candidate.key}" ({_first_words(candidate.message)})'
-            check_as_number(checker, session, step, quantity_loc, candidate.value, label, seed)
+        check_as_number(checker, session, step, loc, wrong, label)
+    _check_built_in(checker, index, step, refs, session)
     check_unsolved(checker, index, step, expected, names, session)
     from tutor.lessons.validation.giveaways import check_giveaways
 
     check_giveaways(checker, index, step, names, session)
+
+
+def check_numbers(
+    checker: LessonChecker, index: int, step: Any, refs: LessonReferences, session: LessonSession
+) -> None:
+    """The number-only checks of `check_value_step`, for the many extra sampled learners: every
+    mistake typed as a number is refused (and does not round like the answer), 0 does not pass."""
+    names = refs.names_for(step)
+    for k, mistake in enumerate(step.mistakes):
+        loc = ("steps", index, "mistakes", k, "expression")
+        try:
+            wrong = np.asarray(formula.evaluate(mistake.expression, names), dtype=float)
+        except formula.FormulaError:
+            continue  # reported for the fully checked learners
+        check_as_number(checker, session, step, loc, wrong, f"mistake `{mistake.expression}`")
+    _check_built_in(checker, index, step, refs, session)
+    if not isinstance(step, FormulaStep) and session.check(step.id, "0").correct:
+        loc = ("steps", index, "quantity" if step.quantity else "reference")
+        checker.findings.note_unsolved(
+            loc,
+            f"step {step.id} would pass unsolved: an answer of 0 is accepted; ask for something "
+            "else",
+        )
+
+
+def _check_built_in(
+    checker: LessonChecker, index: int, step: Any, refs: LessonReferences, session: LessonSession
+) -> None:
+    if step.id not in refs.quantities:
+        return
+    loc = ("steps", index, "quantity")
+    for candidate in session.candidates(step)[len(step.mistakes) :]:
+        label = f'built-in mistake "{candidate.key}" ({_first_words(candidate.message)})'
+        check_as_number(checker, session, step, loc, candidate.value, label)
 
 
 def check_as_number(
@@ -68,7 +98,6 @@ def check_as_number(
     loc: Loc,
     wrong: np.ndarray,
     label: str,
-    seed: int,
 ) -> None:
     """A mistake's value typed as a learner would type it must not be accepted."""
     expected = session.refs.values[step.id]
@@ -80,7 +109,7 @@ def check_as_number(
     result = session.check(step.id, typed_as_learner(wrong, case))
     if result.correct or result.mistake == "ambiguous":
         checker.findings.note_precision(
-            loc, step.id, label, case, expected, wrong, seed, result.correct
+            loc, step.id, label, case, expected, wrong, checker.who, result.correct
         )
 
 
