@@ -164,3 +164,9 @@ def test_lesson_12_counts_are_whole_numbers_judged_exactly():
     assert not out["correct"]
     general = "4 * H * (I + H) + 8 * H + (L - 1) * (4 * H * (H + H) + 8 * H)"
     assert check_cli("stacked-bidirectional", "total_stacked", general)["correct"]
+
+
+def test_a_simplification_the_prompt_invites_is_still_right():
+    # lesson 10's dz0 says df0 is 0 because c0 is (`fixed: [h0, c0]`); lesson 1's c1 does not
+    answer = "concat(0 * f0, di0 * i0 * (1 - i0), dc_hat0 * (1 - c_hat0**2), do0 * o0 * (1 - o0))"
+    assert session(BPTT).check("dz0", answer).correct

@@ -137,3 +137,16 @@ def test_the_verdict_is_the_same_under_any_id_and_finds_the_few_learners(tmp_pat
         assert "for 4 of" in result.output and "precision: 4" in result.output
         outputs.append(result.output.replace(str(path), "FILE"))
     assert outputs[0] == outputs[1]
+
+
+def test_the_authoring_guide_says_squared_error_is_the_mean_like_torch():
+    import numpy as np
+    import torch
+
+    from engine.losses import squared_error
+
+    guide = (SHIPPED.parent / "docs" / "authoring.md").read_text()
+    assert "`squared_error` is `mean((y - t)**2)`" in guide and "MSELoss" in guide
+    y, t = np.array([[0.2, 0.5, 0.9]]), np.array([[0.0, 1.0, 1.0]])
+    loss, _ = squared_error(y, t)
+    assert np.isclose(loss, torch.nn.MSELoss()(torch.tensor(y), torch.tensor(t)).item())
