@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tutor.cli_lessons import lessons
@@ -49,27 +50,34 @@ def assert_rejected(result, path: Path, line: int, *words: str) -> None:
         assert any(word in row for row in found), result.output
 
 
-def test_a_derived_value_named_like_an_engine_quantity_is_checked_against_it(tmp_path):
-    path = write_variant(
-        tmp_path,
+HOLES = {
+    # a derived value named like an engine gradient, computed wrong
+    "wrong-derived": (
         "lstm-backprop-through-time",
-        "wrong-derived",
-        ("  dh2: dh2\n", "  dh2: {reference: 2*(h2 - target)}\n"),
-    )
-    assert_rejected(validate(str(path)), path, 50, 'derived "dh2"', "`dh2: dh2`")
-
-
-def test_a_prompt_printing_the_steps_own_answer_is_rejected(tmp_path):
-    path = write_variant(
-        tmp_path,
+        [("  dh2: dh2\n", "  dh2: {reference: 2*(h2 - target)}\n")],
+        50,
+        ('derived "dh2"', "`dh2: dh2`"),
+    ),
+    # a prompt printing the step's own answer without naming it
+    "shown-answer": (
         "lstm-forward-pass",
-        "shown-answer",
-        (
-            "multiplication and addition are simply `*` and `+`.",
-            "multiplication and addition are simply `*` and `+`: {{ f0 * c0 + i0 * c_hat0 }}.",
-        ),
-    )
-    assert_rejected(validate(str(path)), path, 123, "step c1", "own answer")
+        [
+            (
+                "multiplication and addition are simply `*` and `+`.",
+                "multiplication and addition are simply `*` and `+`: {{ f0 * c0 + i0 * c_hat0 }}.",
+            )
+        ],
+        123,
+        ("step c1", "own answer"),
+    ),
+}
+
+
+@pytest.mark.parametrize("new_id", list(HOLES))
+def test_an_authoring_hole_is_rejected_where_it_is(tmp_path, new_id):
+    lesson_id, edits, line, words = HOLES[new_id]
+    path = write_variant(tmp_path, lesson_id, new_id, *edits)
+    assert_rejected(validate(str(path)), path, line, *words)
 
 
 def test_a_hint_teaching_the_steps_own_known_mistake_is_rejected(tmp_path):

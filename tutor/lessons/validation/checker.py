@@ -167,17 +167,14 @@ class LessonChecker:
         blend with z and 1 - z swapped would otherwise be taught as right."""
         if step.quantity is not None or step.reference is None:
             return
-        engine_value = self._engine_value(step.id, refs)
-        if engine_value is None:
-            return  # not a quantity's name: nothing to compare with
-        mine = refs.values[step.id]
-        if not agree(mine, engine_value):
-            self.add(
-                ("steps", index, "reference"),
-                f"step {step.id}: the reference gives {display.short(mine)}, but the engine's "
-                f"{step.id} is {display.short(engine_value)}; fix the reference, or add "
-                f"`quantity: {step.id}` so the engine computes it",
-            )
+        self._against_engine(
+            ("steps", index, "reference"),
+            f"step {step.id}: the reference",
+            step.id,
+            refs.values[step.id],
+            refs,
+            f"fix the reference, or add `quantity: {step.id}` so the engine computes it",
+        )
 
     def check_derived_meaning(self, refs: LessonReferences) -> None:
         """A `derived:` formula named like an engine quantity (dh2, c1) must be that quantity:
@@ -185,17 +182,26 @@ class LessonChecker:
         for name, spec in self.lesson.derived.items():
             if isinstance(spec, str) or spec.reference is None or name not in refs.derived:
                 continue
-            engine_value = self._engine_value(name, refs)
-            if engine_value is None:
-                continue
-            mine = refs.derived[name]
-            if not agree(mine, engine_value):
-                self.add(
-                    ("derived", name, "reference"),
-                    f'derived "{name}": the formula gives {display.short(mine)}, but the '
-                    f"engine's {name} is {display.short(engine_value)}; fix the formula, or "
-                    f"write `{name}: {name}` so the engine computes it",
-                )
+            self._against_engine(
+                ("derived", name, "reference"),
+                f'derived "{name}": the formula',
+                name,
+                refs.derived[name],
+                refs,
+                f"fix the formula, or write `{name}: {name}` so the engine computes it",
+            )
+
+    def _against_engine(
+        self, loc: Loc, what: str, name: str, mine: np.ndarray, refs: LessonReferences, fix: str
+    ) -> None:
+        """Report `mine` when `name` names an engine quantity whose value differs."""
+        engine_value = self._engine_value(name, refs)
+        if engine_value is not None and not agree(mine, engine_value):
+            self.add(
+                loc,
+                f"{what} gives {display.short(mine)}, but the engine's {name} is "
+                f"{display.short(engine_value)}; {fix}",
+            )
 
     def _engine_value(self, name: str, refs: LessonReferences) -> np.ndarray | None:
         """The engine's value of the quantity `name` names (None: not a quantity's name)."""
