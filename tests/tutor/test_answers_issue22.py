@@ -170,3 +170,13 @@ def test_a_simplification_the_prompt_invites_is_still_right():
     # lesson 10's dz0 says df0 is 0 because c0 is (`fixed: [h0, c0]`); lesson 1's c1 does not
     answer = "concat(0 * f0, di0 * i0 * (1 - i0), dc_hat0 * (1 - c_hat0**2), do0 * o0 * (1 - o0))"
     assert session(BPTT).check("dz0", answer).correct
+
+
+def test_lesson_9_asks_every_gradient_to_the_figures_its_intro_says():
+    learner = session(ONE_STEP)
+    intro = learner.prompt("intro")
+    assert "Every step asks for 4 significant figures" in intro
+    numeric = [step.id for step in learner.steps if step.kind == "numeric"]
+    assert len(numeric) >= 10
+    for step_id in numeric:
+        assert learner.answer_format(step_id).startswith("Give 4 significant"), step_id
