@@ -108,7 +108,8 @@ class Loss(_Strict):
     """The loss gradient steps differentiate: on the readout y (or on the last h without one)."""
 
     kind: Literal["binary_cross_entropy", "squared_error"] = Field(
-        description="binary_cross_entropy: -(t log y + (1-t) log(1-y)); squared_error: (y-t)**2"
+        description="means over the elements, as torch's BCELoss and MSELoss: "
+        "binary_cross_entropy: -mean(t log y + (1-t) log(1-y)); squared_error: mean((y-t)**2)"
     )
     target: str = Field(description="the given holding the target t")
 
