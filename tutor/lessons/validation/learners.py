@@ -106,11 +106,18 @@ def check_as_number(
     if wrong.size != expected.size:
         return
     case = session.case(step)
+    if case.precision is not None and not case.integer and not _rounds_alike(case, wrong):
+        return  # typed at the step's precision it differs from the answer: refused, never unsure
     result = session.check(step.id, typed_as_learner(wrong, case))
     if result.correct or result.mistake == "ambiguous":
         checker.findings.note_precision(
             loc, step.id, label, case, expected, wrong, checker.who, result.correct
         )
+
+
+def _rounds_alike(case: Any, wrong: np.ndarray) -> bool:
+    pairs = zip(flat(wrong), flat(case.expected), strict=True)
+    return all(case.precision.same(float(a), float(b)) for a, b in pairs)
 
 
 def check_unsolved(
