@@ -23,8 +23,8 @@ from tutor.lessons.schema import Lesson, RandomGiven
 
 SAMPLE_ID = "validate"  # the key every validation draw uses in place of the lesson's id
 FULL_SEEDS = tuple(range(64))  # learners checked in full (expressions, texts, numbers)
-MAX_ENUMERATED = 2048  # a lesson with at most this many possible learners is checked for each
-DRAWN = 512  # otherwise, this many drawn learners plus the corners
+MAX_ENUMERATED = 1024  # a lesson with at most this many possible learners is checked for each
+DRAWN = 256  # otherwise, this many drawn learners plus the corners
 
 
 def sampled_lesson(lesson: Lesson) -> Lesson:
