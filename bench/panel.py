@@ -1,5 +1,10 @@
 """The accuracy benchmark's panel: series generated in code and classic series bundled with
-installed packages, plus the Chicago CTA file when ../shared/data holds it (bench/accuracy.py)."""
+installed packages, plus the Chicago CTA file when ../shared/data holds it (bench/accuracy.py).
+
+`packaged()` holds the real series that ship with the bench extra's packages and that nothing
+in lstm-tutor was chosen on (added for issue 20, after its defaults were set): pmdarima's
+wineind, woolyrnq, austres, ausbeer and lynx, five more macrodata columns, the Danish money
+and interest series and three countries' yearly fertility rates (every 70th complete row)."""
 
 from __future__ import annotations
 
@@ -136,3 +141,44 @@ def chicago() -> list[Series]:
         Series("chicago_to_2019", "D", y.loc[:"2019-12-31"].to_numpy(), dates=y.loc[:"2019"].index),
         Series("chicago_full", "D", y.to_numpy(), dates=y.index),
     ]
+
+
+def packaged() -> list[Series]:
+    """Real series from pmdarima and statsmodels not in `classic()` (nothing is downloaded)."""
+    out = []
+    try:
+        import pmdarima.datasets as pm
+
+        for name, freq, start in (
+            ("wineind", "M", "1980-01-01"),
+            ("woolyrnq", "Q", "1965-01-01"),
+            ("austres", "Q", "1971-04-01"),
+            ("ausbeer", "Q", "1956-01-01"),
+            ("lynx", "Y", "1821-01-01"),
+        ):
+            y = np.asarray(getattr(pm, f"load_{name}")(), float)
+            out.append(Series(f"{name}_{_FREQ_WORD[freq]}", freq, y, start=start))
+    except ImportError:
+        pass
+    try:
+        import statsmodels.api as sm
+    except ImportError:
+        return out
+    macro = sm.datasets.macrodata.load_pandas().data
+    for col in ("realcons", "realinv", "cpi", "m1", "tbilrate"):
+        out.append(Series(f"us_{col}_quarterly", "Q", macro[col].to_numpy(), start="1959-01-01"))
+    danish = sm.datasets.danish_data.load_pandas().data
+    out.append(Series("dk_money_quarterly", "Q", danish["lrm"].to_numpy(), start="1974-01-01"))
+    rates = sm.datasets.interest_inflation.load_pandas().data
+    out.append(Series("dk_interest_quarterly", "Q", rates["R"].to_numpy(), start="1972-04-01"))
+    fert = sm.datasets.fertility.load_pandas().data
+    years = [c for c in fert.columns if c.isdigit() and fert[c].notna().any()]
+    complete = fert.dropna(subset=years).reset_index(drop=True)
+    for _, row in complete.iloc[::70].head(3).iterrows():
+        code = str(row["Country Code"]).lower()
+        y = row[years].to_numpy(float)
+        out.append(Series(f"fertility_{code}_yearly", "Y", y, start=f"{years[0]}-01-01"))
+    return out
+
+
+_FREQ_WORD = {"W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly", "D": "daily"}

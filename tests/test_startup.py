@@ -13,7 +13,7 @@ def loaded(code: str, names: tuple[str, ...]) -> list[str]:
 
 
 def test_importing_cli_does_not_load_torch_or_textual():
-    assert loaded("import tutor.cli", ("torch", "textual")) == []
+    assert loaded("import tutor.cli", ("torch", "textual", "statsforecast")) == []
 
 
 def test_forecast_help_loads_neither_torch_nor_pandas():
@@ -45,3 +45,12 @@ def test_help_lists_every_command():
     for name in ("lessons", "forecast"):
         assert name in out.stdout
     assert "Examples" in out.stdout
+
+
+def test_lessons_load_neither_torch_nor_the_classical_forecasters():
+    code = (
+        "from click.testing import CliRunner\n"
+        "from tutor.cli import cli\n"
+        "assert CliRunner().invoke(cli, ['lessons', 'list']).exit_code == 0"
+    )
+    assert loaded(code, ("torch", "statsforecast", "statsmodels")) == []
