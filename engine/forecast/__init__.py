@@ -28,35 +28,17 @@ on: a window's inputs carry each past day's covariates, and the covariates of th
 forecast go to the model as x_future.
 """
 
-from engine.forecast.builtin import default_covariates
-from engine.forecast.config import (
-    DATASETS,
-    MODELS,
-    STRATEGIES,
-    ForecastConfig,
-    ForecastError,
-    validate_config,
-)
-from engine.forecast.persistence import FORMAT, FORMAT_VERSION
-from engine.forecast.prepare import Prepared, future_covariates, load_data, prepare
+from engine.forecast.config import ForecastConfig, ForecastError, validate_config
+from engine.forecast.prepare import load_data
 from engine.forecast.result import ForecastResult
 from engine.forecast.run import forecast_from_checkpoint, run_forecast
 
 __all__ = [
-    "DATASETS",
-    "FORMAT",
-    "FORMAT_VERSION",
-    "MODELS",
-    "STRATEGIES",
     "ForecastConfig",
     "ForecastError",
     "ForecastResult",
-    "Prepared",
-    "default_covariates",
     "forecast_from_checkpoint",
-    "future_covariates",
     "load_data",
-    "prepare",
     "run_forecast",
     "validate_config",
 ]
