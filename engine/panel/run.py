@@ -1,0 +1,347 @@
+"""A panel forecast: the stages of a single series' run, over many series at once.
+
+1. plan: each series' own holdout (engine.forecast.defaults, as one series gets), one window
+   for the panel (shrunk when a quarter of the series could not give a training window);
+2. fit: one global network per input mode (level, seasonal) and seed, trained on windows drawn
+   uniformly over the series that are long enough (engine.panel.sampling);
+3. choose: on each series' own holdout, the network candidates beside that series' baselines
+   (engine.panel.choice, the single-series rules); a series too short for the network gets the
+   best baseline, with a warning, never a failure;
+4. refit the networks on every row, forecast the steps after each series, and calibrate
+   split-conformal intervals on each series' own holdout errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.baselines import every_baseline, season_length
+from engine.data import DataError, future_dates
+from engine.forecast import defaults
+from engine.forecast.config import ForecastConfig, ForecastError, checked
+from engine.forecast.inputs import available_modes, frame_windows
+from engine.forecast.prepare import Prepared, prepare
+from engine.forecast.scoring import conformal_quantiles
+from engine.forecast.strategies import predict, train_horizon
+from engine.limits import MAX_SEED
+from engine.panel.choice import SeriesChoice, choose_series
+from engine.panel.result import PanelResult, SeriesForecast
+from engine.panel.sampling import PanelArrays, WindowSampler, stack, trainable
+from engine.panel.tables import PanelData, load_panel
+from engine.windows import origins_between
+
+
+@dataclass
+class PanelConfig:
+    """A panel run: the forecast settings (shared by every series) and how to read the table."""
+
+    forecast: ForecastConfig
+    id: str | None = None  # the id column of a long table (None: `unique_id` if present)
+    wide: bool = False  # one series per target column of a wide table
+    per_series: int | None = None  # windows drawn from each series per epoch (None: by size)
+
+
+@dataclass
+class _Plan:
+    config: ForecastConfig  # window, hidden, batch size and seeds resolved for the panel
+    keys: list
+    preps: list[Prepared | None]  # None: too few rows for any holdout (naive only)
+    holds: list[np.ndarray]  # each series' holdout origins
+    net: np.ndarray  # (S,) bool: trains on and may be forecast by the network
+    arrays: PanelArrays
+    freq: str | None
+    notes: list[str]
+    warnings: list[str]
+
+
+@dataclass
+class _Network:
+    mode: str
+    seed: int
+    model: Any
+    fit: Any
+
+
+def run_panel(
+    config: PanelConfig,
+    panel: PanelData | None = None,
+    on_event: Callable | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> PanelResult:
+    """Forecast every series of a panel (read from config.forecast.data unless given)."""
+    cfg = checked(config.forecast)
+    if cfg.load is not None or cfg.save is not None:
+        raise ForecastError("a panel run cannot `save` or `load` a checkpoint yet")
+    if panel is None:
+        panel = load_panel(
+            cfg.data, id=config.id, date=cfg.date, targets=cfg.targets or None,
+            covariates=cfg.covariates or (), fill=cfg.fill, wide=config.wide,
+        )  # fmt: skip
+    if cfg.covariates:
+        raise ForecastError("a panel run does not take covariates yet")
+    plan = _plan(cfg, panel, config.per_series)
+    networks = _fit_networks(plan, config.per_series, on_event, should_stop)
+    trials = _holdout_trials(plan, networks)
+    label = f"{cfg.model} ({cfg.strategy}, global)"
+    choices = [
+        choose_series(k, p, hold, cfg.horizon, trial, cfg.fallback, label) if p else None
+        for k, p, hold, trial in zip(plan.keys, plan.preps, plan.holds, trials, strict=True)
+    ]
+    cancelled = any(n.fit.reason == "cancelled" for n in networks)
+    finals = networks
+    if cfg.refit and networks and not cancelled:
+        finals = _refit(plan, networks, config.per_series, on_event, should_stop) or networks
+    series = _forecast_ahead(plan, panel, finals, choices)
+    training = {
+        "networks": [
+            {"inputs": n.mode, "seed": n.seed, "epochs_run": n.fit.epochs_run,
+             "best_epoch": n.fit.best_epoch, "reason": n.fit.reason, "seconds": n.fit.seconds}
+            for n in networks
+        ],
+        "refit": finals is not networks,
+        "seconds": sum(n.fit.seconds for n in networks)
+        + (sum(n.fit.seconds for n in finals) if finals is not networks else 0.0),
+    }  # fmt: skip
+    return PanelResult(
+        series=series, label=label, horizon=cfg.horizon, intervals=list(cfg.intervals),
+        window=plan.config.window, season=plan.arrays.season, id_column=panel.id_column,
+        warnings=list(dict.fromkeys(panel.warnings + plan.warnings)), notes=plan.notes,
+        training=training,
+    )  # fmt: skip
+
+
+# --- 1. plan ---------------------------------------------------------------------------------
+
+
+def _plan(cfg: ForecastConfig, panel: PanelData, per_series: int | None) -> _Plan:
+    season = season_length(panel.freq, cfg.season)
+    h = cfg.horizon
+    keys, tests, warnings = list(panel.series), [], []
+    for k, s in panel.series.items():
+        try:
+            resolved, _, short = defaults.resolve(dataclasses.replace(cfg, window=None),
+                                                  len(s.frame), season)  # fmt: skip
+            tests.append((resolved.test_size, short))
+        except DataError:
+            tests.append((None, True))
+            warnings.append(
+                f"series {k!r} has {len(s.frame)} row(s), too few for any holdout at horizon "
+                f"{h}: its forecast repeats its last value (naive), unscored"
+            )
+    lengths = np.array([len(s.frame) for s in panel.series.values()])
+    n_train = np.array([n - (t or n) for n, (t, _) in zip(lengths, tests, strict=True)])
+    window, notes = _panel_window(cfg, season, n_train, [short for _, short in tests])
+    usable = trainable(lengths, n_train, window, train_horizon(cfg))
+    net = usable & ~np.array([short for _, short in tests])
+    preps, holds = [], []
+    for (k, s), (test, _), ok in zip(panel.series.items(), tests, net, strict=True):
+        if test is None:
+            preps.append(None)
+            holds.append(np.arange(0))
+            continue
+        c = dataclasses.replace(cfg, test_size=test, window=window if ok else 1)
+        prep = prepare(c, s, check=False)
+        hold = origins_between(prep.n_train, len(s.frame), c.window, h, len(s.frame))
+        if hold.min() < prep.season:
+            prep.season = 1  # as a single short series: seasonal naive needs a season before
+        preps.append(prep)
+        holds.append(hold)
+        if not ok:
+            warnings.append(
+                f"series {k!r} has {len(s.frame)} rows, too few for the panel's window "
+                f"{window} and horizon {h}: its forecast is the best baseline on its last "
+                f"{test} rows"
+            )
+    values = [s.frame[s.targets[0]].to_numpy(np.float64) for s in panel.series.values()]
+    arrays = stack(values, list(n_train), h, season)
+    config = _panel_settings(cfg, window, arrays, net)
+    return _Plan(config, keys, preps, holds, net, arrays, panel.freq, notes, warnings)
+
+
+def _panel_window(cfg, season, n_train, short) -> tuple[int, list[str]]:
+    """The window every series' windows share: the config's, or a single series' default,
+    shrunk when more than a quarter of the series could not give one training window."""
+    if cfg.window is not None:
+        return cfg.window, []
+    window = defaults.auto_window(season, cfg.horizon)
+    fits = n_train[~np.asarray(short, bool)] - cfg.horizon  # the largest window each allows
+    if len(fits) and np.quantile(fits, 0.25) < window:
+        shrunk = max(2, int(np.quantile(fits, 0.25)))
+        if shrunk < window:
+            return shrunk, [f"short series: the panel's window shrunk to {shrunk}"]
+    return window, []
+
+
+def _panel_settings(cfg, window, arrays, net) -> ForecastConfig:
+    """Hidden units, batch size and seeds for the global network, from all series' windows."""
+    windows = int(np.maximum(arrays.n_train[net] - cfg.horizon - window + 1, 0).sum())
+    hidden = cfg.hidden or (32 if windows >= 400 else 16 if windows >= 60 else 8)
+    return dataclasses.replace(
+        cfg, window=window, hidden=hidden, batch_size=cfg.batch_size or 128, seeds=cfg.seeds or 1
+    )
+
+
+# --- 2. fit ----------------------------------------------------------------------------------
+
+
+def _modes(cfg: ForecastConfig, season: int) -> list[str]:
+    if cfg.inputs == "global":
+        raise ForecastError(
+            "inputs 'global' scales every series by one scaler: a panel's series each need "
+            "their own; use level, seasonal or auto"
+        )
+    if cfg.inputs != "auto":
+        return [cfg.inputs]
+    return available_modes(cfg.window, season, cfg.strategy, stationary=False)
+
+
+def per_series_draw(n_series: int, per_series: int | None) -> int:
+    """Windows drawn from each series per epoch: ~8,192 an epoch, 8 to 256 from each."""
+    if per_series is not None:
+        return per_series
+    return int(min(256, max(8, -(-8192 // max(1, n_series)))))
+
+
+def _sampler(plan: _Plan, per_series: int | None, *, all_rows: bool) -> WindowSampler:
+    idx = np.flatnonzero(plan.net)
+    reach = (plan.arrays.lengths if all_rows else plan.arrays.n_train)[idx]
+    k = per_series_draw(len(idx), per_series)
+    return WindowSampler(plan.arrays, idx, reach, plan.config.window, train_horizon(plan.config),
+                         k, validate=not all_rows)  # fmt: skip
+
+
+def _fit_networks(plan, per_series, on_event, should_stop) -> list[_Network]:
+    from engine.panel.training import epochs_for, fit_global
+
+    cfg = plan.config
+    if not plan.net.any():
+        return []
+    sampler = _sampler(plan, per_series, all_rows=False)
+    epochs = cfg.epochs or epochs_for(sampler, cfg.batch_size)
+    networks = []
+    for mode in _modes(cfg, plan.arrays.season):
+        for k in range(cfg.seeds):
+            if networks and should_stop is not None and should_stop():
+                return networks
+            seed = (cfg.seed + k) % (MAX_SEED + 1)
+            c = dataclasses.replace(cfg, seed=seed)
+            model, fit = fit_global(c, sampler, mode, epochs=epochs, on_event=on_event,
+                                    should_stop=should_stop)  # fmt: skip
+            networks.append(_Network(mode, seed, model, fit))
+    return networks
+
+
+def _refit(plan, networks, per_series, on_event, should_stop) -> list[_Network] | None:
+    """Every network trained again on all rows for the epochs its first fit found best."""
+    from engine.panel.training import fit_global
+
+    sampler = _sampler(plan, per_series, all_rows=True)
+    out = []
+    for n in networks:
+        c = dataclasses.replace(plan.config, seed=n.seed)
+        epochs = max(1, int(n.fit.best_epoch or n.fit.epochs_run or 1))
+        model, fit = fit_global(c, sampler, n.mode, epochs=epochs, on_event=on_event,
+                                should_stop=should_stop)  # fmt: skip
+        if fit.reason == "cancelled":
+            return None  # a cancelled refit is worse than the validated networks
+        out.append(_Network(n.mode, n.seed, model, fit))
+    return out
+
+
+# --- 3. the networks on each holdout, and ahead ----------------------------------------------
+
+
+def _predict_at(plan: _Plan, n: _Network, series: np.ndarray, local: np.ndarray) -> np.ndarray:
+    """One network's forecasts (M, h, 1) in data units, all series in one batch."""
+    cfg = plan.config
+    framed = plan.arrays.frame(series, local, cfg.window, cfg.horizon, n.mode)
+    out = predict(n.model, cfg.strategy, cfg.horizon, framed.win.x_past, None)
+    return framed.to_data(out)
+
+
+def _by_candidate(networks: list[_Network], values: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Each input mode's networks averaged, and (with several modes) all of them."""
+    modes: dict[str, list[np.ndarray]] = {}
+    for n, v in zip(networks, values, strict=True):
+        modes.setdefault(n.mode, []).append(v)
+    out = {m: np.mean(vs, axis=0) for m, vs in modes.items()}
+    if len(modes) > 1:
+        out["ensemble"] = np.mean(values, axis=0)
+    return out
+
+
+def _holdout_trials(plan: _Plan, networks: list[_Network]) -> list[dict[str, np.ndarray]]:
+    """Per series: {candidate: its holdout forecasts (M, h, 1)}; empty off the network."""
+    idx = np.flatnonzero(plan.net)
+    trials: list[dict[str, np.ndarray]] = [{} for _ in plan.keys]
+    if not networks or not len(idx):
+        return trials
+    counts = np.array([len(plan.holds[i]) for i in idx])
+    series = np.repeat(idx, counts)
+    local = np.concatenate([plan.holds[i] for i in idx])
+    every = _by_candidate(networks, [_predict_at(plan, n, series, local) for n in networks])
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    for j, i in enumerate(idx):
+        trials[i] = {c: v[bounds[j] : bounds[j + 1]] for c, v in every.items()}
+    return trials
+
+
+def _members(pick_network: str | None, networks: list[_Network]) -> list[int]:
+    return [j for j, n in enumerate(networks) if pick_network in ("ensemble", n.mode)]
+
+
+def _forecast_ahead(plan, panel, networks, choices) -> list[SeriesForecast]:
+    """Every series' forecast after its last date, with its intervals."""
+    idx = np.flatnonzero(plan.net)
+    ahead = {}
+    if networks and len(idx):
+        outs = [_predict_at(plan, n, idx, plan.arrays.lengths[idx]) for n in networks]
+        ahead = {i: [o[j] for o in outs] for j, i in enumerate(idx)}
+    h, out = plan.config.horizon, []
+    for i, (key, s) in enumerate(panel.series.items()):
+        dates = future_dates(s.dates, plan.freq or s.freq, h)
+        prep, choice = plan.preps[i], choices[i]
+        if prep is None:
+            y = np.full(h, s.frame[s.targets[0]].to_numpy()[-1], float)
+            out.append(SeriesForecast(key, dates, y, {}, None))
+            continue
+        values = _values(prep, choice, ahead.get(i), networks, h)
+        bands = _intervals(plan, prep, plan.holds[i], choice, values, i)
+        out.append(SeriesForecast(key, dates, values, bands, choice))
+    return out
+
+
+def _values(prep, choice: SeriesChoice, outs, networks, h) -> np.ndarray:
+    last = np.array([len(prep.y_raw)])
+    base = every_baseline(prep.y_raw, last, h, prep.season)
+    if choice.forecast != "model":
+        return base[choice.forecast][0, :, 0]
+    members = _members(choice.pick.network, networks)
+    network = np.mean([outs[j] for j in members], axis=0)[None]
+    return choice.pick.forecast(network, base)[0, :, 0]
+
+
+def _intervals(plan, prep, hold, choice, values, i) -> dict[float, tuple]:
+    """{level: (lower, upper)} from this series' holdout errors, scaled by its last window."""
+    levels = [float(v) for v in plan.config.intervals]
+    if not levels:
+        return {}
+    h = plan.config.horizon
+    window = plan.config.window if plan.net[i] else 1
+    floor = plan.arrays.floor[i]
+
+    def scale(origins):
+        return frame_windows(prep.y_raw, None, origins, window, h, "level", 1, floor).scale
+
+    residuals = prep.y_raw[hold[:, None] + np.arange(h)[None, :]] - choice.holdout
+    now = scale(np.array([len(prep.y_raw)]))[0]
+    out = {}
+    for level, q in conformal_quantiles(residuals, scale(hold), levels).items():
+        half = (q * now)[:, 0]
+        out[level] = (values - half, values + half)
+    return out

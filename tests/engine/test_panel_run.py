@@ -1,0 +1,106 @@
+"""A panel run: one global network, the choice on each series' own holdout, short series
+forecast by the baselines (never failing the panel), per-series intervals, the output frames."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.forecast import ForecastConfig
+from engine.forecast.scoring import error_of
+from engine.panel.run import PanelConfig, run_panel
+from tests.engine.panel_data import seasonal_panel
+
+FAST = {"epochs": 3, "hidden": 8, "patience": None}
+
+
+def _run(df, **options):
+    cfg = ForecastConfig(data=df, horizon=6, intervals=[80], **{**FAST, **options})
+    return run_panel(PanelConfig(cfg, per_series=8))
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """Six ordinary series, one too short for the panel's window, one too short to score."""
+    df = seasonal_panel(6)
+    short = pd.DataFrame(
+        {"unique_id": "short", "ds": pd.date_range("2010-01-01", periods=20, freq="MS")}
+    ).assign(y=np.linspace(5, 9, 20))
+    tiny = pd.DataFrame(
+        {"unique_id": "tiny", "ds": pd.date_range("2010-01-01", periods=4, freq="MS"), "y": 1.0}
+    )
+    df = pd.concat([df, short, tiny], ignore_index=True)
+    return df, _run(df)
+
+
+def test_every_series_is_forecast_after_its_own_last_date(mixed):
+    df, result = mixed
+    frame = result.forecast_frame()
+    assert list(frame.columns) == ["id", "date", "y", "lower_80", "upper_80"]
+    for key, rows in df.groupby("unique_id"):
+        got = frame[frame.id == key]
+        assert len(got) == 6
+        expected = pd.date_range(rows.ds.max(), periods=7, freq="MS")[1:]
+        assert list(got.date) == list(expected)
+    assert np.isfinite(frame.y).all()
+
+
+def test_short_series_fall_back_to_a_baseline_with_a_warning_naming_them(mixed):
+    _, result = mixed
+    by_id = {s.id: s for s in result.series}
+    assert by_id["short"].choice.forecast != "model"
+    assert any("series 'short'" in w and "too few" in w for w in result.warnings)
+    assert by_id["tiny"].choice is None
+    assert np.allclose(by_id["tiny"].values, 1.0)  # the last value, repeated
+    assert any("series 'tiny'" in w for w in result.warnings)
+    summary = result.summary()
+    assert summary["series"] == 8 and summary["unscored"] == 1
+    assert summary["network"] + sum(summary["fell_back"].values()) == 7
+
+
+def test_each_series_is_chosen_on_its_own_holdout(mixed):
+    _, result = mixed
+    for s in result.series:
+        c = s.choice
+        if c is None or c.forecast == "model" and c.pick.network is None:
+            continue
+        everyone = {**c.metrics, **c.other}
+        network = error_of(c.metrics["model"])
+        best_base = min(error_of(m) for k, m in everyone.items() if k != "model")
+        if c.forecast == "model":
+            assert network <= best_base
+        elif math.isfinite(network):  # fell back: a baseline won this series' holdout
+            assert best_base < network
+            assert any(f"series {s.id!r}" in w and "lost" in w for w in c.warnings)
+
+
+def test_intervals_per_series_widen_with_each_series_scale():
+    df = seasonal_panel(4)
+    loud = df.copy()
+    noisy = loud.unique_id == "s3"
+    loud.loc[noisy, "y"] += np.random.default_rng(1).normal(0, 20, noisy.sum())
+    frame = _run(loud).forecast_frame()
+    width = (frame.upper_80 - frame.lower_80).groupby(frame.id).mean()
+    assert (frame.lower_80 <= frame.y).all() and (frame.y <= frame.upper_80).all()
+    assert width["s3"] > 5 * width.drop("s3").max()
+
+
+def test_the_json_and_holdout_frames(mixed):
+    _, result = mixed
+    payload = json.loads(json.dumps(result.to_json()))
+    assert {"forecast", "series", "summary", "warnings"} <= set(payload)
+    assert payload["forecast"][0]["date"].count("-") == 2  # an ISO date
+    assert len(payload["series"]) == 8
+    hold = result.holdout_frame()
+    assert set(hold.id) == {s.id for s in result.series}
+    assert hold.loc[hold.id == "tiny", "mase"].isna().all()
+
+
+def test_the_same_seed_gives_the_same_panel_forecast():
+    df = seasonal_panel(3)
+    a, b = _run(df).forecast_frame(), _run(df).forecast_frame()
+    pd.testing.assert_frame_equal(a, b)
