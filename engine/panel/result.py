@@ -94,8 +94,8 @@ class PanelResult:
         picked = Counter(s.choice.forecast if s.choice else "unscored" for s in self.series)
         hold = self.holdout_frame()
         scores = {}
-        for name, col in (("forecast", "mase"), ("network", "network_mase"),
-                          ("naive", "naive_mase"), ("seasonal_naive", "seasonal_naive_mase")):  # fmt: skip
+        for name in ("forecast", "network", "naive", "seasonal_naive"):
+            col = "mase" if name == "forecast" else f"{name}_mase"
             scores[name] = {
                 "gmean_mase": gmean(hold[col]),
                 "beats_seasonal_naive": share_below(hold[col], hold["seasonal_naive_mase"]),
