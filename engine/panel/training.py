@@ -72,21 +72,15 @@ def _fit(config, sampler, mode, epochs, on_event, should_stop):
     val = _tensors(sampler.arrays.frame(val_s, val_o, w, h, mode), device) if len(val_s) else None
     loss_fn = loss_function(config.loss)
     optimizer = make_optimizer(model, _OptimizerSettings(config))
-    patience = config.patience if val is not None else None
-    scheduler = None
-    if patience:
-        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
-            optimizer, factor=0.5, patience=max(2, patience // 2), min_lr=1e-6
-        )
+    stop = _Stopping(config.patience if val is not None else None, optimizer)
     run = f"{config.model} ({mode}, panel)"
     emit = on_event or (lambda e: None)
-    result, best, best_state, bad = FitResult(), math.inf, None, 0
-    bs = config.batch_size
+    result = FitResult()
     for epoch in range(1, epochs + 1):
         lr_now = optimizer.param_groups[0]["lr"]
         x, y = _tensors(sampler.arrays.frame(*sampler.draw(rng), w, h, mode), device)
         perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(config.seed + epoch))
-        train_loss = _epoch(model, x[perm], y[perm], bs, loss_fn, optimizer, config, run, epoch,
+        train_loss = _epoch(model, x[perm], y[perm], loss_fn, optimizer, config, run, epoch,
                             on_event, should_stop)  # fmt: skip
         if train_loss is None:
             result.reason = "cancelled"
@@ -100,33 +94,52 @@ def _fit(config, sampler, mode, epochs, on_event, should_stop):
         for k, v in (("train_loss", train_loss), ("val_loss", val_loss), ("lr", lr_now)):
             result.history[k].append(v)
         result.epochs_run = epoch
-        if monitor < best:
-            best, bad, result.best_epoch = monitor, 0, epoch
-            best_state = copy.deepcopy(model.state_dict()) if val is not None else None
-        else:
-            bad += 1
-        if scheduler is not None:
-            scheduler.step(monitor)
+        if stop.better(monitor):
+            result.best_epoch = epoch
+            stop.state = copy.deepcopy(model.state_dict()) if val is not None else None
         elapsed = time.perf_counter() - started
         eta = elapsed / epoch * (epochs - epoch)
         emit(EpochEnd(run, epoch, epochs, train_loss, val_loss, lr_now, elapsed, eta))
-        if patience and bad >= patience and epoch < epochs:
+        if stop.done() and epoch < epochs:
             result.reason = "early_stopped"
             break
-    if best_state is not None:
-        model.load_state_dict(best_state)
+    if stop.state is not None:
+        model.load_state_dict(stop.state)
     if val is None:
         result.best_epoch = result.epochs_run
     model.eval()
-    result.best_val_loss = best if val is not None and math.isfinite(best) else None
+    result.best_val_loss = stop.best if val is not None and math.isfinite(stop.best) else None
     result.seconds = time.perf_counter() - started
     emit(TrainingDone(run, result.reason, result.epochs_run, result.best_val_loss))
     return model, result
 
 
-def _epoch(model, x, y, bs, loss_fn, optimizer, config, run, epoch, on_event, should_stop):
+class _Stopping:
+    """Early stopping and the plateau schedule on the monitored loss; the best weights."""
+
+    def __init__(self, patience: int | None, optimizer) -> None:
+        self.patience, self.best, self.bad, self.state = patience, math.inf, 0, None
+        self.scheduler = None
+        if patience:
+            self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+                optimizer, factor=0.5, patience=max(2, patience // 2), min_lr=1e-6
+            )
+
+    def better(self, monitor: float) -> bool:
+        improved = monitor < self.best
+        self.best, self.bad = (monitor, 0) if improved else (self.best, self.bad + 1)
+        if self.scheduler is not None:
+            self.scheduler.step(monitor)
+        return improved
+
+    def done(self) -> bool:
+        return bool(self.patience) and self.bad >= self.patience
+
+
+def _epoch(model, x, y, loss_fn, optimizer, config, run, epoch, on_event, should_stop):
     """One pass over the epoch's windows; its mean loss, or None when cancelled."""
     model.train()
+    bs = config.batch_size
     n_batches = math.ceil(len(x) / bs)
     total = torch.zeros(())
     for b in range(n_batches):
