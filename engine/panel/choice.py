@@ -61,23 +61,28 @@ def choose_series(
     metrics, _, _ = score(prep, hold, h, {"model": pick.holdout, **base}, notes)
     warnings = [f"{name}: {n}" for n in dict.fromkeys(notes)]
     other = {k: metrics.pop(k) for k in list(metrics) if k not in ("model", *REPORTED)}
-    short = not trial
-    if short:
+    if not trial:  # too short for the network: the best baseline, already warned of
         metrics["model"] = {k: None for k in metrics["model"]}
+        rival = best_baseline({**metrics, **other})
+        return SeriesChoice(key, rival, pick, metrics, other, base[rival], warnings)
     rival = best_baseline({**metrics, **other})
-    rival_m = {**metrics, **other}[rival]
-    lost = not short and error_of(rival_m) < error_of(metrics["model"])
-    chosen = rival if (lost and fallback) or short else "model"
-    if lost:
-        m_key = "MASE" if metrics["model"].get("mase") is not None else "MAE"
-        k = m_key.lower()
-        what = (
-            f"{name}: the {label} network lost to {BASELINE_TITLES[rival]} on its holdout "
-            f"({m_key} {metrics['model'][k]:.3g} against {rival_m[k]:.3g})"
-        )
-        if chosen == rival:
-            warnings.append(f"{what}: its forecast is {BASELINE_TITLES[rival]}'s (fallback)")
-        else:
-            warnings.append(f"{what}; its forecast is still the network's (no fallback)")
+    theirs, ours = {**metrics, **other}[rival], metrics["model"]
+    chosen = "model"
+    if error_of(theirs) < error_of(ours):
+        chosen = rival if fallback else "model"
+        warnings.append(f"{name}: {_lost(label, rival, ours, theirs, chosen == rival)}")
     values = pick.holdout if chosen == "model" else base[chosen]
     return SeriesChoice(key, chosen, pick, metrics, other, values, warnings)
+
+
+def _lost(label: str, rival: str, ours: dict, theirs: dict, fell_back: bool) -> str:
+    """The single-series warning, worded for one series of a panel."""
+    metric = "mase" if ours.get("mase") is not None else "mae"
+    title = BASELINE_TITLES[rival]
+    said = (
+        f"the {label} network lost to {title} on its holdout ({metric.upper()} "
+        f"{ours[metric]:.3g} against {theirs[metric]:.3g})"
+    )
+    if fell_back:
+        return f"{said}: its forecast is {title}'s (fallback)"
+    return f"{said}; its forecast is still the network's (no fallback)"

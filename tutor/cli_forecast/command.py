@@ -15,6 +15,7 @@ import click
 from engine.vocabulary import DEFAULT_DATASET
 from tutor.cli_forecast.backtest import run_backtest
 from tutor.cli_forecast.options import flags, forecast_config, forecast_options
+from tutor.cli_forecast.panel import panel_options, run_panel_command, take_panel
 from tutor.cli_forecast.progress import progress_for
 from tutor.cli_forecast.report import emit, forecast_table
 
@@ -35,6 +36,7 @@ Examples (the first writes rides.csv, the built-in series, for the others):
 @click.command(epilog=EPILOG)
 @click.argument("csv", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @forecast_options
+@panel_options
 def forecast(
     csv: Path | None,
     out: Path | None,
@@ -55,6 +57,10 @@ def forecast(
     # fields: the other options, each named as the ForecastConfig field it sets
     if export_data is not None:
         _export(fields["dataset"] or DEFAULT_DATASET, export_data, fields["seed"])
+        return
+    panel = take_panel(csv, fields)  # --id, --panel, or a table with a unique_id column
+    if panel is not None:
+        run_panel_command(csv, panel, fields, out, fmt, quiet, backtest)
         return
     source = _stdin_or(csv)
     _check_usage(source, out, backtest, fields)

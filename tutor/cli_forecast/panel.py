@@ -1,0 +1,177 @@
+"""`lstm-tutor forecast` on many series: the panel options, when a run is a panel, its output.
+
+A run is a panel when `--id COLUMN` names the id column of a long table, when the table has
+the peers' `unique_id` column (neuralforecast, statsforecast), or with `--panel` (a wide table:
+one series per target column). Nothing heavy is imported here at import time.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tutor.cli_forecast.options import flags
+
+PANEL_FIELDS = ("id", "panel")
+OUT_SUFFIXES = (".csv", ".json", ".parquet")
+SHOWN_SERIES = 3  # series whose forecast the table prints
+SHOWN_WARNINGS = 10
+
+# fmt: off
+PANEL_OPTIONS = (
+    click.option("--id", "id", metavar="COL",
+                 help="Id column of a long table (one row per series and date): forecast every "
+                 "series with one global network. A `unique_id` column is found without it."),
+    click.option("--panel", is_flag=True,
+                 help="Forecast every target column of a wide table as one panel (one global "
+                 "network) instead of one multi-target series."),
+)
+# fmt: on
+
+
+def panel_options(command: Callable) -> Callable:
+    """Decorate the forecast command with PANEL_OPTIONS, in order."""
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(PANEL_OPTIONS), command)
+
+
+def take_panel(csv: Path | None, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """Remove the panel options from `fields`; what a panel run needs, or None for one series."""
+    id_col, wide = fields.pop("id", None), fields.pop("panel", False)
+    if id_col is None and not wide and (csv is None or not _has_peer_id(csv)):
+        return None
+    if csv is None:
+        raise click.UsageError("--id and --panel read a table: give its CSV or Parquet file")
+    if id_col is not None and wide:
+        raise click.UsageError("--id reads a long table, --panel a wide one: pick one")
+    return {"id": id_col, "wide": wide}
+
+
+def _has_peer_id(csv: Path) -> bool:
+    """Whether the table's header has `unique_id` (read without loading the table)."""
+    from engine.panel.tables import PARQUET_SUFFIXES, PEER_ID
+
+    try:
+        if csv.suffix.lower() in PARQUET_SUFFIXES:
+            import pyarrow.parquet as pq
+
+            return PEER_ID in pq.read_schema(csv).names
+        with open(csv, encoding="utf-8", errors="replace") as f:
+            header = f.readline()
+    except (OSError, ImportError, ValueError):
+        return False
+    return PEER_ID in [c.strip().strip('"') for c in header.replace(";", ",").split(",")]
+
+
+def run_panel_command(
+    csv: Path, panel: dict, fields: dict, out: Path | None, fmt: str, quiet: bool, backtest
+) -> None:
+    """The panel run, its warnings on stderr, its output on stdout and in --out."""
+    from tutor import cli_checks
+
+    _check_usage(out, backtest, fields)
+    cli_checks.output_file(out, "--out")
+    from engine.data import DataError
+    from engine.forecast import ForecastError
+    from engine.panel.run import PanelConfig, run_panel
+    from tutor.cli_forecast.options import forecast_config
+    from tutor.cli_forecast.progress import Progress
+
+    config = PanelConfig(forecast_config(csv, fields), id=panel["id"], wide=panel["wide"])
+    try:
+        if not quiet and sys.stderr.isatty():
+            with Progress() as bar:
+                result = run_panel(config, on_event=bar.on_event)
+        else:
+            result = run_panel(config)
+    except (DataError, ForecastError) as e:
+        raise click.ClickException(flags(_panel_flags(str(e)))) from None
+    _warn(result.warnings + [w for s in result.series if s.choice for w in s.choice.warnings])
+    raw = result.forecast_frame()
+    frame = raw.assign(date=_iso(raw["date"]))
+    if out is not None:
+        _write(out, raw if out.suffix.lower() == ".parquet" else frame, result)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.to_json(), indent=2))
+    elif fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        from tutor.cli_forecast.panel_report import panel_table
+
+        click.echo(panel_table(result))
+
+
+def _check_usage(out: Path | None, backtest, fields: dict) -> None:
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        raise click.UsageError(f"--out must end in .csv, .json or .parquet, not {out.name!r}")
+    given = {
+        "--backtest": backtest,
+        **{f"--{k}": fields.get(k) for k in ("save", "load", "future")},
+    }
+    for flag, value in given.items():
+        if value is not None:
+            raise click.UsageError(f"{flag} does not work on a panel yet")
+
+
+def _panel_flags(message: str) -> str:
+    return message.replace("`id`", "--id").replace("`panel`", "--panel")
+
+
+def _warn(warnings: list[str]) -> None:
+    for w in warnings[:SHOWN_WARNINGS]:
+        click.echo(f"warning: {flags(w)}", err=True)
+    if len(warnings) > SHOWN_WARNINGS:
+        click.echo(
+            f"warning: ... and {len(warnings) - SHOWN_WARNINGS} more (all in --format json)",
+            err=True,
+        )
+
+
+def _iso(dates) -> list[str]:
+    from engine.panel.result import iso_dates
+
+    return iso_dates(dates)
+
+
+def _write(out: Path, frame, result) -> None:
+    """--out as CSV, JSON or Parquet, written to a temporary file and moved into place, so a
+    failed write never leaves half a file where an old one was."""
+    suffix = out.suffix.lower()
+    folder = out.parent if str(out.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=folder)
+    os.close(fd)
+    try:
+        if suffix == ".json":
+            import json
+
+            Path(tmp).write_text(json.dumps(result.to_json(), indent=2) + "\n")
+        elif suffix == ".parquet":
+            _parquet(frame, tmp)
+        else:
+            frame.to_csv(tmp, index=False)
+        os.replace(tmp, out)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {out}: {e.strerror or e}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _parquet(frame, path: str) -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise click.ClickException(
+            "--out .parquet needs pyarrow: pip install 'lstm-tutor[parquet]'"
+        ) from None
+    kinds = {type(v) for v in frame["id"]}
+    ids = frame["id"] if len(kinds) == 1 else frame["id"].astype(str)  # one Parquet type
+    frame.assign(id=ids).to_parquet(path, index=False)
