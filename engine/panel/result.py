@@ -37,7 +37,9 @@ class PanelResult:
     intervals: list[float]
     window: int
     season: int
-    id_column: str | None = None
+    id_column: str | None = None  # the long table's id column (None: a wide table)
+    target: str = "y"  # the long table's value column
+    date_column: str = "date"
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     training: dict[str, Any] = field(default_factory=dict)

@@ -84,7 +84,7 @@ def run_panel(
         )  # fmt: skip
     if cfg.covariates:
         raise ForecastError("a panel run does not take covariates yet")
-    plan = _plan(cfg, panel, config.per_series)
+    plan = _plan(cfg, panel)
     networks = _fit_networks(plan, config.per_series, on_event, should_stop)
     trials = _holdout_trials(plan, networks)
     label = f"{cfg.model} ({cfg.strategy}, global)"
@@ -110,6 +110,7 @@ def run_panel(
     return PanelResult(
         series=series, label=label, horizon=cfg.horizon, intervals=list(cfg.intervals),
         window=plan.config.window, season=plan.arrays.season, id_column=panel.id_column,
+        target=panel.target, date_column=panel.date_column,
         warnings=list(dict.fromkeys(panel.warnings + plan.warnings)), notes=plan.notes,
         training=training,
     )  # fmt: skip
@@ -118,10 +119,10 @@ def run_panel(
 # --- 1. plan ---------------------------------------------------------------------------------
 
 
-def _plan(cfg: ForecastConfig, panel: PanelData, per_series: int | None) -> _Plan:
-    season = season_length(panel.freq, cfg.season)
-    h = cfg.horizon
-    keys, tests, warnings = list(panel.series), [], []
+def _holdouts(cfg: ForecastConfig, panel: PanelData, season: int):
+    """Each series' test rows (None: too few for any) and whether it is short for a network,
+    as a single series' defaults decide; warnings for the series too short to score."""
+    tests, warnings = [], []
     for k, s in panel.series.items():
         try:
             resolved, _, short = defaults.resolve(dataclasses.replace(cfg, window=None),
@@ -131,20 +132,42 @@ def _plan(cfg: ForecastConfig, panel: PanelData, per_series: int | None) -> _Pla
             tests.append((None, True))
             warnings.append(
                 f"series {k!r} has {len(s.frame)} row(s), too few for any holdout at horizon "
-                f"{h}: its forecast repeats its last value (naive), unscored"
+                f"{cfg.horizon}: its forecast repeats its last value (naive), unscored"
             )
-    lengths = np.array([len(s.frame) for s in panel.series.values()])
+    lengths = np.array([len(s.frame) for s in panel.series.values()], np.int64)
     n_train = np.array([n - (t or n) for n, (t, _) in zip(lengths, tests, strict=True)])
-    window, notes = _panel_window(cfg, season, n_train, [short for _, short in tests])
-    usable = trainable(lengths, n_train, window, train_horizon(cfg))
-    net = usable & ~np.array([short for _, short in tests])
+    short = np.array([sh for _, sh in tests], bool)
+    return [t for t, _ in tests], lengths, n_train, short, warnings
+
+
+def settle(cfg: ForecastConfig, panel: PanelData) -> tuple[ForecastConfig, list[str]]:
+    """The config with the panel's window, hidden units, batch size and seeds filled in (from
+    every series, so that partitions of the panel share them), and notes on what was chosen."""
+    season = season_length(panel.freq, cfg.season)
+    _, lengths, n_train, short, _ = _holdouts(cfg, panel, season)
+    window, notes = _panel_window(cfg, season, n_train, short)
+    net = trainable(lengths, n_train, window, train_horizon(cfg)) & ~short
+    windows = int(np.maximum(n_train[net] - train_horizon(cfg) - window + 1, 0).sum())
+    hidden = cfg.hidden or (32 if windows >= 400 else 16 if windows >= 60 else 8)
+    settled = dataclasses.replace(
+        cfg, window=window, hidden=hidden, batch_size=cfg.batch_size or 128, seeds=cfg.seeds or 1
+    )
+    return settled, notes
+
+
+def _plan(cfg: ForecastConfig, panel: PanelData) -> _Plan:
+    season = season_length(panel.freq, cfg.season)
+    h = cfg.horizon
+    cfg, notes = settle(cfg, panel)
+    tests, lengths, n_train, short, warnings = _holdouts(cfg, panel, season)
+    net = trainable(lengths, n_train, cfg.window, train_horizon(cfg)) & ~short
     preps, holds = [], []
-    for (k, s), (test, _), ok in zip(panel.series.items(), tests, net, strict=True):
+    for (k, s), test, ok in zip(panel.series.items(), tests, net, strict=True):
         if test is None:
             preps.append(None)
             holds.append(np.arange(0))
             continue
-        c = dataclasses.replace(cfg, test_size=test, window=window if ok else 1)
+        c = dataclasses.replace(cfg, test_size=test, window=cfg.window if ok else 1)
         prep = prepare(c, s, check=False)
         hold = origins_between(prep.n_train, len(s.frame), c.window, h, len(s.frame))
         if hold.min() < prep.season:
@@ -154,13 +177,12 @@ def _plan(cfg: ForecastConfig, panel: PanelData, per_series: int | None) -> _Pla
         if not ok:
             warnings.append(
                 f"series {k!r} has {len(s.frame)} rows, too few for the panel's window "
-                f"{window} and horizon {h}: its forecast is the best baseline on its last "
+                f"{cfg.window} and horizon {h}: its forecast is the best baseline on its last "
                 f"{test} rows"
             )
     values = [s.frame[s.targets[0]].to_numpy(np.float64) for s in panel.series.values()]
     arrays = stack(values, list(n_train), h, season)
-    config = _panel_settings(cfg, window, arrays, net)
-    return _Plan(config, keys, preps, holds, net, arrays, panel.freq, notes, warnings)
+    return _Plan(cfg, list(panel.series), preps, holds, net, arrays, panel.freq, notes, warnings)
 
 
 def _panel_window(cfg, season, n_train, short) -> tuple[int, list[str]]:
@@ -175,15 +197,6 @@ def _panel_window(cfg, season, n_train, short) -> tuple[int, list[str]]:
         if shrunk < window:
             return shrunk, [f"short series: the panel's window shrunk to {shrunk}"]
     return window, []
-
-
-def _panel_settings(cfg, window, arrays, net) -> ForecastConfig:
-    """Hidden units, batch size and seeds for the global network, from all series' windows."""
-    windows = int(np.maximum(arrays.n_train[net] - cfg.horizon - window + 1, 0).sum())
-    hidden = cfg.hidden or (32 if windows >= 400 else 16 if windows >= 60 else 8)
-    return dataclasses.replace(
-        cfg, window=window, hidden=hidden, batch_size=cfg.batch_size or 128, seeds=cfg.seeds or 1
-    )
 
 
 # --- 2. fit ----------------------------------------------------------------------------------

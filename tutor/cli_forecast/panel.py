@@ -19,7 +19,7 @@ import click
 
 from tutor.cli_forecast.options import flags
 
-PANEL_FIELDS = ("id", "panel")
+PANEL_FIELDS = ("id", "panel", "workers", "scheduler", "partitions")
 OUT_SUFFIXES = (".csv", ".json", ".parquet")
 SHOWN_SERIES = 3  # series whose forecast the table prints
 SHOWN_WARNINGS = 10
@@ -32,6 +32,15 @@ PANEL_OPTIONS = (
     click.option("--panel", is_flag=True,
                  help="Forecast every target column of a wide table as one panel (one global "
                  "network) instead of one multi-target series."),
+    click.option("--workers", type=click.IntRange(min=1), metavar="N",
+                 help="Panel: run its partitions on a local Dask cluster of N worker processes "
+                 "(needs the dask extra); each partition trains its own global network."),
+    click.option("--scheduler", metavar="ADDRESS",
+                 help="Panel: run its partitions on the running Dask cluster at ADDRESS "
+                 "(e.g. tcp://10.0.0.5:8786)."),
+    click.option("--partitions", type=click.IntRange(min=1), metavar="K",
+                 help="Panel: split the series into K partitions, each with its own global "
+                 "network (default: one per Dask worker; 1 without Dask)."),
 )
 # fmt: on
 
@@ -43,14 +52,19 @@ def panel_options(command: Callable) -> Callable:
 
 def take_panel(csv: Path | None, fields: dict[str, Any]) -> dict[str, Any] | None:
     """Remove the panel options from `fields`; what a panel run needs, or None for one series."""
-    id_col, wide = fields.pop("id", None), fields.pop("panel", False)
+    taken = {k: fields.pop(k, None) for k in PANEL_FIELDS}
+    id_col, wide = taken["id"], bool(taken["panel"])
     if id_col is None and not wide and (csv is None or not _has_peer_id(csv)):
+        if any(taken[k] is not None for k in ("workers", "scheduler", "partitions")):
+            raise click.UsageError("--workers, --scheduler and --partitions run a panel: add --id")
         return None
     if csv is None:
         raise click.UsageError("--id and --panel read a table: give its CSV or Parquet file")
     if id_col is not None and wide:
         raise click.UsageError("--id reads a long table, --panel a wide one: pick one")
-    return {"id": id_col, "wide": wide}
+    if taken["workers"] is not None and taken["scheduler"] is not None:
+        raise click.UsageError("--workers starts a local cluster, --scheduler uses one: pick one")
+    return {**taken, "wide": wide}
 
 
 def _has_peer_id(csv: Path) -> bool:
@@ -85,7 +99,9 @@ def run_panel_command(
 
     config = PanelConfig(forecast_config(csv, fields), id=panel["id"], wide=panel["wide"])
     try:
-        if not quiet and sys.stderr.isatty():
+        if panel["workers"] or panel["scheduler"] or panel["partitions"]:
+            result = _run_partitions(config, panel)
+        elif not quiet and sys.stderr.isatty():
             with Progress() as bar:
                 result = run_panel(config, on_event=bar.on_event)
         else:
@@ -107,6 +123,21 @@ def run_panel_command(
         from tutor.cli_forecast.panel_report import panel_table
 
         click.echo(panel_table(result))
+
+
+def _run_partitions(config, panel: dict):
+    """The panel in partitions: on Dask when --workers or --scheduler, else in this process."""
+    from engine.panel.distributed import connect, run_partitions, workers_of
+
+    if not (panel["workers"] or panel["scheduler"]):
+        return run_partitions(config, panel["partitions"])
+    client, cluster = connect(panel["workers"], panel["scheduler"])
+    try:
+        return run_partitions(config, panel["partitions"] or workers_of(client), client=client)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _check_usage(out: Path | None, backtest, fields: dict) -> None:
