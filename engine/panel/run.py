@@ -213,17 +213,22 @@ def _modes(cfg: ForecastConfig, season: int) -> list[str]:
     return available_modes(cfg.window, season, cfg.strategy, stationary=False)
 
 
-def per_series_draw(n_series: int, per_series: int | None) -> int:
-    """Windows drawn from each series per epoch: ~8,192 an epoch, 8 to 256 from each."""
+def per_series_draw(n_series: int, per_series: int | None, typical: int = 256) -> int:
+    """Windows drawn from each series per epoch: ~8,192 an epoch in all, at least 8 from each
+    and at most `typical` (the median series' own count of training windows), so a panel of two
+    long series still gets long epochs and one of many short series is not resampled to death."""
     if per_series is not None:
         return per_series
-    return int(min(256, max(8, -(-8192 // max(1, n_series)))))
+    return int(min(max(8, typical), max(8, -(-8192 // max(1, n_series)))))
 
 
 def _sampler(plan: _Plan, per_series: int | None, *, all_rows: bool) -> WindowSampler:
     idx = np.flatnonzero(plan.net)
     reach = (plan.arrays.lengths if all_rows else plan.arrays.n_train)[idx]
-    k = per_series_draw(len(idx), per_series)
+    typical = int(
+        np.median(plan.arrays.n_train[idx] - plan.config.horizon - plan.config.window + 1)
+    )
+    k = per_series_draw(len(idx), per_series, typical)
     return WindowSampler(plan.arrays, idx, reach, plan.config.window, train_horizon(plan.config),
                          k, validate=not all_rows)  # fmt: skip
 

@@ -104,3 +104,22 @@ def test_the_same_seed_gives_the_same_panel_forecast():
     df = seasonal_panel(3)
     a, b = _run(df).forecast_frame(), _run(df).forecast_frame()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_panel_beyond_the_memory_cap_is_refused_with_what_to_do(monkeypatch):
+    from engine.data import DataError
+    from engine.panel import sampling
+
+    monkeypatch.setattr(sampling, "MAX_PANEL_ROWS", 100)
+    with pytest.raises(DataError, match="more than the 100 one process holds.*partitions"):
+        _run(seasonal_panel(3))
+
+
+def test_every_series_gives_the_same_number_of_windows_an_epoch():
+    from engine.panel.sampling import WindowSampler, stack
+
+    arrays = stack([np.arange(40.0), np.arange(400.0)], [30, 300], 4, 1)
+    sampler = WindowSampler(arrays, np.array([0, 1]), arrays.n_train, 8, 4, per_series=16)
+    series, local = sampler.draw(np.random.default_rng(0))
+    assert (np.bincount(series) == 16).all()
+    assert (local >= 8).all() and (local[series == 0] <= 30 - 4 - sampler.n_val[0]).all()
