@@ -1,14 +1,17 @@
 """A panel forecast: the stages of a single series' run, over many series at once.
 
-1. plan: each series' own holdout (engine.forecast.defaults, as one series gets), one window
-   for the panel (shrunk when a quarter of the series could not give a training window);
+1. settle: one window and network size for the panel (shrunk when a quarter of the series
+   could not give training windows), then the single-series `settle` stage on each series (its
+   own holdout, split, scale floor, forecast dates);
 2. fit: one global network per input mode (level, seasonal) and seed, trained on windows drawn
-   uniformly over the series that are long enough (engine.panel.sampling);
-3. choose: on each series' own holdout, the network candidates beside that series' baselines
-   (engine.panel.choice, the single-series rules); a series too short for the network gets the
-   best baseline, with a warning, never a failure;
-4. refit the networks on every row, forecast the steps after each series, and calibrate
-   split-conformal intervals on each series' own holdout errors.
+   uniformly over the series that are long enough (engine.panel.sampling) -- the one stage that
+   is batched instead of looped;
+3. select: on each series' own holdout, the networks' forecasts of that series are its
+   candidates, and the single-series `select` stage chooses among them and its baselines (the
+   fallback and its warning); a series too short for the network gets the best baseline, with
+   a warning, never a failure;
+4. refit the networks on every row, forecast the steps after each series (one batch), and
+   `calibrate` each series' intervals on its own holdout errors.
 """
 
 from __future__ import annotations
@@ -20,20 +23,21 @@ from typing import Any
 
 import numpy as np
 
-from engine.baselines import every_baseline, season_length
+from engine.baselines import season_length
 from engine.data import DataError, future_dates
 from engine.forecast import defaults
 from engine.forecast.config import ForecastConfig, ForecastError, checked
-from engine.forecast.inputs import available_modes, frame_windows
-from engine.forecast.prepare import Prepared, prepare
-from engine.forecast.scoring import conformal_quantiles
+from engine.forecast.inputs import available_modes
+from engine.forecast.networks import Network
+from engine.forecast.scoring import baselines
+from engine.forecast.setting import Setting
+from engine.forecast.setting import settle as settle_series
 from engine.forecast.strategies import predict, train_horizon
 from engine.limits import MAX_SEED
-from engine.panel.choice import SeriesChoice, choose_series
+from engine.panel.choice import SeriesChoice, bands, choose_series
 from engine.panel.result import PanelResult, SeriesForecast
 from engine.panel.sampling import PanelArrays, WindowSampler, stack, trainable
 from engine.panel.tables import PanelData, load_panel
-from engine.windows import origins_between
 
 
 @dataclass
@@ -50,8 +54,7 @@ class PanelConfig:
 class _Plan:
     config: ForecastConfig  # window, hidden, batch size and seeds resolved for the panel
     keys: list
-    preps: list[Prepared | None]  # None: too few rows for any holdout (naive only)
-    holds: list[np.ndarray]  # each series' holdout origins
+    settings: list[Setting | None]  # each series' settled stage; None: too few rows (naive)
     net: np.ndarray  # (S,) bool: trains on and may be forecast by the network
     arrays: PanelArrays
     freq: str | None
@@ -61,6 +64,8 @@ class _Plan:
 
 @dataclass
 class _Network:
+    """A global network: trained on every series' windows."""
+
     mode: str
     seed: int
     model: Any
@@ -89,8 +94,8 @@ def run_panel(
     trials = _holdout_trials(plan, networks)
     label = f"{cfg.model} ({cfg.strategy}, global)"
     choices = [
-        choose_series(k, p, hold, cfg.horizon, trial, cfg.fallback, label) if p else None
-        for k, p, hold, trial in zip(plan.keys, plan.preps, plan.holds, trials, strict=True)
+        choose_series(k, st, trial) if st is not None else None
+        for k, st, trial in zip(plan.keys, plan.settings, trials, strict=True)
     ]
     cancelled = any(n.fit.reason == "cancelled" for n in networks)
     finals = networks
@@ -137,16 +142,16 @@ def _holdouts(cfg: ForecastConfig, panel: PanelData, season: int):
     lengths = np.array([len(s.frame) for s in panel.series.values()], np.int64)
     n_train = np.array([n - (t or n) for n, (t, _) in zip(lengths, tests, strict=True)])
     short = np.array([sh for _, sh in tests], bool)
-    return [t for t, _ in tests], lengths, n_train, short, warnings
+    return [t for t, _ in tests], n_train, short, warnings
 
 
 def settle(cfg: ForecastConfig, panel: PanelData) -> tuple[ForecastConfig, list[str]]:
     """The config with the panel's window, hidden units, batch size and seeds filled in (from
     every series, so that partitions of the panel share them), and notes on what was chosen."""
     season = season_length(panel.freq, cfg.season)
-    _, lengths, n_train, short, _ = _holdouts(cfg, panel, season)
+    _, n_train, short, _ = _holdouts(cfg, panel, season)
     window, notes = _panel_window(cfg, season, n_train, short)
-    net = trainable(lengths, n_train, window, train_horizon(cfg)) & ~short
+    net = _eligible(n_train, window, cfg) & ~short
     windows = int(np.maximum(n_train[net] - train_horizon(cfg) - window + 1, 0).sum())
     hidden = cfg.hidden or (32 if windows >= 400 else 16 if windows >= 60 else 8)
     settled = dataclasses.replace(
@@ -155,34 +160,38 @@ def settle(cfg: ForecastConfig, panel: PanelData) -> tuple[ForecastConfig, list[
     return settled, notes
 
 
+def _eligible(n_train: np.ndarray, window: int, cfg: ForecastConfig) -> np.ndarray:
+    """Series whose training rows give the network two windows or more (as engine.data's
+    check_length asks of one series)."""
+    return trainable(n_train, window, cfg.horizon)
+
+
 def _plan(cfg: ForecastConfig, panel: PanelData) -> _Plan:
     season = season_length(panel.freq, cfg.season)
-    h = cfg.horizon
     cfg, notes = settle(cfg, panel)
-    tests, lengths, n_train, short, warnings = _holdouts(cfg, panel, season)
-    net = trainable(lengths, n_train, cfg.window, train_horizon(cfg)) & ~short
-    preps, holds = [], []
-    for (k, s), test, ok in zip(panel.series.items(), tests, net, strict=True):
-        if test is None:
-            preps.append(None)
-            holds.append(np.arange(0))
-            continue
-        c = dataclasses.replace(cfg, test_size=test, window=cfg.window if ok else 1)
-        prep = prepare(c, s, check=False)
-        hold = origins_between(prep.n_train, len(s.frame), c.window, h, len(s.frame))
-        if hold.min() < prep.season:
-            prep.season = 1  # as a single short series: seasonal naive needs a season before
-        preps.append(prep)
-        holds.append(hold)
-        if not ok:
+    tests, n_train, short, warnings = _holdouts(cfg, panel, season)
+    net = _eligible(n_train, cfg.window, cfg) & ~short
+    settings: list[Setting | None] = []
+    for i, ((k, s), test) in enumerate(zip(panel.series.items(), tests, strict=True)):
+        st = None
+        if test is not None:
+            c = dataclasses.replace(cfg, test_size=test, window=cfg.window if net[i] else None)
+            try:
+                st = settle_series(c, s)
+            except DataError as e:
+                warnings.append(f"series {k!r}: {e}; its forecast repeats its last value")
+        if st is not None and not net[i]:
+            st = dataclasses.replace(st, short=True)
             warnings.append(
                 f"series {k!r} has {len(s.frame)} rows, too few for the panel's window "
-                f"{cfg.window} and horizon {h}: its forecast is the best baseline on its last "
-                f"{test} rows"
+                f"{cfg.window} and horizon {cfg.horizon}: its forecast is the best baseline on "
+                f"its last {test} rows"
             )
+        net[i] = net[i] and st is not None
+        settings.append(st)
     values = [s.frame[s.targets[0]].to_numpy(np.float64) for s in panel.series.values()]
-    arrays = stack(values, list(n_train), h, season)
-    return _Plan(cfg, list(panel.series), preps, holds, net, arrays, panel.freq, notes, warnings)
+    arrays = stack(values, list(n_train), cfg.horizon, season)
+    return _Plan(cfg, list(panel.series), settings, net, arrays, panel.freq, notes, warnings)
 
 
 def _panel_window(cfg, season, n_train, short) -> tuple[int, list[str]]:
@@ -282,84 +291,54 @@ def _predict_at(plan: _Plan, n: _Network, series: np.ndarray, local: np.ndarray)
     return framed.to_data(out)
 
 
-def _by_candidate(networks: list[_Network], values: list[np.ndarray]) -> dict[str, np.ndarray]:
-    """Each input mode's networks averaged, and (with several modes) all of them."""
-    modes: dict[str, list[np.ndarray]] = {}
-    for n, v in zip(networks, values, strict=True):
-        modes.setdefault(n.mode, []).append(v)
-    out = {m: np.mean(vs, axis=0) for m, vs in modes.items()}
-    if len(modes) > 1:
-        out["ensemble"] = np.mean(values, axis=0)
-    return out
-
-
-def _holdout_trials(plan: _Plan, networks: list[_Network]) -> list[dict[str, np.ndarray]]:
-    """Per series: {candidate: its holdout forecasts (M, h, 1)}; empty off the network."""
+def _holdout_trials(plan: _Plan, networks: list[_Network]) -> list[list[Network]]:
+    """Per series: the global networks as the single-series stages know them (Network), each
+    holding its forecasts (M, h, 1) of that series' holdout; none off the network."""
     idx = np.flatnonzero(plan.net)
-    trials: list[dict[str, np.ndarray]] = [{} for _ in plan.keys]
+    trials: list[list[Network]] = [[] for _ in plan.keys]
     if not networks or not len(idx):
         return trials
-    counts = np.array([len(plan.holds[i]) for i in idx])
-    series = np.repeat(idx, counts)
-    local = np.concatenate([plan.holds[i] for i in idx])
-    every = _by_candidate(networks, [_predict_at(plan, n, series, local) for n in networks])
+    holds = [plan.settings[i].hold for i in idx]
+    counts = np.array([len(h) for h in holds])
+    series, local = np.repeat(idx, counts), np.concatenate(holds)
+    every = [_predict_at(plan, n, series, local) for n in networks]
     bounds = np.concatenate([[0], np.cumsum(counts)])
     for j, i in enumerate(idx):
-        trials[i] = {c: v[bounds[j] : bounds[j + 1]] for c, v in every.items()}
+        trials[i] = [
+            Network(n.mode, n.model, n.fit, v[bounds[j] : bounds[j + 1]], n.seed)
+            for n, v in zip(networks, every, strict=True)
+        ]
     return trials
 
 
-def _members(pick_network: str | None, networks: list[_Network]) -> list[int]:
-    return [j for j, n in enumerate(networks) if pick_network in ("ensemble", n.mode)]
-
-
 def _forecast_ahead(plan, panel, networks, choices) -> list[SeriesForecast]:
-    """Every series' forecast after its last date, with its intervals."""
+    """Every series' forecast after its last date (the networks' in one batch), with its
+    intervals."""
     idx = np.flatnonzero(plan.net)
-    ahead = {}
+    ahead: dict[int, dict[tuple, np.ndarray]] = {}
     if networks and len(idx):
         outs = [_predict_at(plan, n, idx, plan.arrays.lengths[idx]) for n in networks]
-        ahead = {i: [o[j] for o in outs] for j, i in enumerate(idx)}
-    h, out = plan.config.horizon, []
+        ahead = {i: {(n.mode, n.seed): o[j] for n, o in zip(networks, outs, strict=True)}
+                 for j, i in enumerate(idx)}  # fmt: skip
+    out = []
     for i, (key, s) in enumerate(panel.series.items()):
-        dates = future_dates(s.dates, plan.freq or s.freq, h)
-        prep, choice = plan.preps[i], choices[i]
-        if prep is None:
-            y = np.full(h, s.frame[s.targets[0]].to_numpy()[-1], float)
+        st, choice = plan.settings[i], choices[i]
+        if st is None:
+            y = np.full(plan.config.horizon, s.frame[s.targets[0]].to_numpy()[-1], float)
+            dates = future_dates(s.dates, plan.freq or s.freq, plan.config.horizon)
             out.append(SeriesForecast(key, dates, y, {}, None))
             continue
-        values = _values(prep, choice, ahead.get(i), networks, h)
-        bands = _intervals(plan, prep, plan.holds[i], choice, values, i)
-        out.append(SeriesForecast(key, dates, values, bands, choice))
+        values = _values(st, choice, ahead.get(i, {}))
+        out.append(SeriesForecast(key, st.dates, values, bands(st, choice, values), choice))
     return out
 
 
-def _values(prep, choice: SeriesChoice, outs, networks, h) -> np.ndarray:
-    last = np.array([len(prep.y_raw)])
-    base = every_baseline(prep.y_raw, last, h, prep.season)
-    if choice.forecast != "model":
-        return base[choice.forecast][0, :, 0]
-    members = _members(choice.pick.network, networks)
-    network = np.mean([outs[j] for j in members], axis=0)[None]
-    return choice.pick.forecast(network, base)[0, :, 0]
-
-
-def _intervals(plan, prep, hold, choice, values, i) -> dict[float, tuple]:
-    """{level: (lower, upper)} from this series' holdout errors, scaled by its last window."""
-    levels = [float(v) for v in plan.config.intervals]
-    if not levels:
-        return {}
-    h = plan.config.horizon
-    window = plan.config.window if plan.net[i] else 1
-    floor = plan.arrays.floor[i]
-
-    def scale(origins):
-        return frame_windows(prep.y_raw, None, origins, window, h, "level", 1, floor).scale
-
-    residuals = prep.y_raw[hold[:, None] + np.arange(h)[None, :]] - choice.holdout
-    now = scale(np.array([len(prep.y_raw)]))[0]
-    out = {}
-    for level, q in conformal_quantiles(residuals, scale(hold), levels).items():
-        half = (q * now)[:, 0]
-        out[level] = (values - half, values + half)
-    return out
+def _values(st: Setting, choice: SeriesChoice, ahead: dict[tuple, np.ndarray]) -> np.ndarray:
+    """(h,): the chosen networks' forecast (averaged with a baseline when that won), or the
+    baseline's, as run._ahead does for one series."""
+    sel = choice.selection
+    last = baselines(st.prep, st.last, st.h)
+    if sel.chosen != "model":
+        return last[sel.chosen][0, :, 0]
+    network = np.mean([ahead[(n.mode, n.seed)] for n in sel.members], axis=0)[None]
+    return sel.pick.forecast(network, last)[0, :, 0]

@@ -121,9 +121,10 @@ class WindowSampler:
         return s, local
 
 
-def trainable(lengths: np.ndarray, n_train: np.ndarray, window: int, horizon: int) -> np.ndarray:
-    """Which series give at least one training window of this geometry."""
-    return (np.asarray(n_train) - horizon - window + 1) >= 1
+def trainable(n_train: np.ndarray, window: int, horizon: int, least: int = 2) -> np.ndarray:
+    """Which series' training rows give `least` windows of this geometry (two, as
+    engine.data.check_length asks of one series)."""
+    return (np.asarray(n_train) - horizon - window + 1) >= least
 
 
 __all__ = ["Framed", "PanelArrays", "WindowSampler", "stack", "trainable"]

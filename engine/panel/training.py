@@ -24,7 +24,7 @@ from engine.models import build_model
 from engine.panel.sampling import WindowSampler
 from engine.train import FitResult, loss_function, make_optimizer, resolve_device
 
-STEPS = 2000  # optimizer steps a panel's network gets (early stopping usually ends sooner)
+STEPS = 1200  # optimizer steps a panel's network gets (early stopping usually ends sooner)
 MIN_EPOCHS, MAX_EPOCHS = 10, 100
 
 

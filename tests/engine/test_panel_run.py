@@ -66,7 +66,7 @@ def test_each_series_is_chosen_on_its_own_holdout(mixed):
     _, result = mixed
     for s in result.series:
         c = s.choice
-        if c is None or c.forecast == "model" and c.pick.network is None:
+        if c is None or c.forecast == "model" and c.selection.pick.network is None:
             continue
         everyone = {**c.metrics, **c.other}
         network = error_of(c.metrics["model"])
