@@ -20,7 +20,13 @@ import numpy as np
 import pandas as pd
 
 from engine.data import DataError, SeriesData, load_series
-from engine.table_input import detect_date_column, mostly_numeric, read_csv
+from engine.table_input import (
+    Rows,
+    detect_date_column,
+    mostly_numeric,
+    parse_date_column,
+    read_csv,
+)
 
 # the column names every long-format peer uses (Nixtla's unique_id, ds, y): read without flags
 PEER_ID, PEER_DATE, PEER_TARGET = "unique_id", "ds", "y"
@@ -103,8 +109,10 @@ def load_panel(
         )
     lines = _LineNames(from_csv)
     if wide:
-        return _wide(df, name, lines, date, targets, list(covariates), fill)
-    return _long(df, name, lines, id_col, date, targets, list(covariates), fill)
+        panel = _wide(df, name, lines, date, targets, list(covariates), fill)
+    else:
+        panel = _long(df, name, lines, id_col, date, targets, list(covariates), fill)
+    return panel
 
 
 def _long(df, name, lines, id_col, date, targets, covariates, fill) -> PanelData:
@@ -128,9 +136,12 @@ def _long(df, name, lines, id_col, date, targets, covariates, fill) -> PanelData
             f"column(s) {', '.join(map(repr, missing))} not in {name}; columns: "
             f"{', '.join(df.columns)}"
         )
+    said = _dates_once(df, date, lines)
     groups = df.groupby(id_col, sort=False).indices
     pieces = {key: (df.iloc[pos][columns], pos) for key, pos in groups.items()}
-    return _check_each(pieces, name, lines, id_col, target, date, covariates, fill)
+    panel = _check_each(pieces, name, lines, id_col, target, date, covariates, fill)
+    panel.warnings[:0] = said
+    return panel
 
 
 def _long_target(df, name, id_col, date, targets, covariates) -> str:
@@ -161,6 +172,7 @@ def _wide(df, name, lines, date, targets, covariates, fill) -> PanelData:
     targets = list(targets or [c for c in df.columns if c not in skip and mostly_numeric(df[c])])
     if not targets:
         raise DataError(f"{name} has no numeric column to forecast")
+    said = _dates_once(df, date, lines)
     pieces = {}
     for t in targets:
         if t not in df.columns:
@@ -169,7 +181,18 @@ def _wide(df, name, lines, date, targets, covariates, fill) -> PanelData:
             )
         pos = _own_span(pd.to_numeric(df[t], errors="coerce").to_numpy())
         pieces[t] = (df.iloc[pos][[date, t, *covariates]], pos)
-    return _check_each(pieces, name, lines, None, "value", date, covariates, fill)
+    panel = _check_each(pieces, name, lines, None, "value", date, covariates, fill)
+    panel.warnings[:0] = said
+    return panel
+
+
+def _dates_once(df: pd.DataFrame, date: str, lines: _LineNames) -> list[str]:
+    """The date column parsed once for the whole table (in place): its format and day order
+    are the file's, settled by every row (a day above 12 in any series), not guessed again for
+    each series; errors name the file's lines."""
+    said: list[str] = []
+    df[date] = parse_date_column(df[date], date, Rows(lines.from_csv), said)
+    return said
 
 
 def _own_span(values: np.ndarray) -> np.ndarray:
