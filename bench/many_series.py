@@ -123,19 +123,15 @@ def long_frame(series: dict, cut: dict[str, int] | None = None) -> pd.DataFrame:
 # --- accuracy --------------------------------------------------------------------------------
 
 
-def lstm_panel_fc(series: dict, cut: dict[str, int], h: int) -> dict[str, dict]:
-    """lstm-tutor's panel run on defaults (seed 0, --interval 80) on the histories up to `cut`."""
+def lstm_panel_backtest(series: dict, h: int) -> pd.DataFrame:
+    """lstm-tutor's panel run on defaults (seed 0, --interval 80) from the three cut-offs:
+    engine.panel.backtest, whose rows are one series at one cut-off."""
     from engine.forecast import ForecastConfig
-    from engine.panel.run import PanelConfig, run_panel
+    from engine.panel.backtest import panel_backtest
+    from engine.panel.run import PanelConfig
 
-    cfg = ForecastConfig(data=long_frame(series, cut), horizon=h, seed=0, intervals=[LEVEL])
-    result = run_panel(PanelConfig(cfg))
-    out = {}
-    for s in result.series:
-        lo, hi = s.bands.get(float(LEVEL), (None, None))
-        chosen = s.choice.forecast if s.choice else "naive"
-        out[s.id] = {"mean": s.values, "lo": lo, "hi": hi, "chosen": chosen}
-    return out
+    cfg = ForecastConfig(data=long_frame(series), horizon=h, seed=0, intervals=[LEVEL])
+    return panel_backtest(PanelConfig(cfg), cutoffs=3)
 
 
 def evaluate_panel(name: str, series: dict, cache: Path | None) -> dict:
@@ -143,19 +139,20 @@ def evaluate_panel(name: str, series: dict, cache: Path | None) -> dict:
     freq = next(iter(series.values()))[1]
     h, m = HORIZON[freq], SEASON[freq]
     res = {k: {key: {"mase": [], "hits": 0, "n": 0} for key in series} for k in METHODS}
-    seconds = {"wall": 0.0, "cpu": 0.0}
+    t0, c0 = time.perf_counter(), time.process_time()
+    ours = lstm_panel_backtest(series, h)
+    seconds = {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+    for row in ours.itertuples():
+        r = res["lstm-tutor"][row.id]
+        r["mase"].append(row.forecast_mase)
+        r["hits"] += int(getattr(row, "covered", 0))
+        r["n"] += int(getattr(row, "n_interval", 0))
     for k in (2, 1, 0):
-        cut = {key: len(y) - h - k * h for key, (y, _, _) in series.items()}
-        t0, c0 = time.perf_counter(), time.process_time()
-        ours = lstm_panel_fc(series, cut, h)
-        seconds["wall"] += time.perf_counter() - t0
-        seconds["cpu"] += time.process_time() - c0
         for key, (y, _, _) in series.items():
-            hist, actual = y[: cut[key]], y[cut[key] : cut[key] + h]
-            fcs = {"lstm-tutor": ours[key]}
+            n = len(y) - h - k * h
+            hist, actual = y[:n], y[n : n + h]
             for method in PEERS:
-                fcs[method] = _peer(name, key, method, hist, h, m, cache)
-            for method, fc in fcs.items():
+                fc = _peer(name, key, method, hist, h, m, cache)
                 r = res[method][key]
                 r["mase"].append(np.mean(np.abs(actual - fc["mean"])) / scale(hist, m))
                 if fc.get("lo") is not None:

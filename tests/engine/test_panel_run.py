@@ -123,3 +123,22 @@ def test_every_series_gives_the_same_number_of_windows_an_epoch():
     series, local = sampler.draw(np.random.default_rng(0))
     assert (np.bincount(series) == 16).all()
     assert (local >= 8).all() and (local[series == 0] <= 30 - 4 - sampler.n_val[0]).all()
+
+
+def test_a_panel_backtest_scores_each_series_after_its_own_cut_off():
+    from engine.panel.backtest import backtest_summary, panel_backtest
+
+    df = seasonal_panel(3)
+    cfg = ForecastConfig(data=df, horizon=4, intervals=[80], **FAST)
+    rows = panel_backtest(PanelConfig(cfg, per_series=8), cutoffs=2)
+    assert len(rows) == 6 and set(rows.cutoff) == {0, 1}
+    # the naive forecast from the cut-off, by hand, for one series and one cut-off
+    y = df[df.unique_id == "s1"].y.to_numpy()
+    n = len(y) - 4 * 2  # cut-off 1: the last two horizons unseen
+    hist, actual = y[:n], y[n : n + 4]
+    scale = np.mean(np.abs(hist[12:] - hist[:-12]))
+    got = rows[(rows.id == "s1") & (rows.cutoff == 1)].naive_mase.item()
+    assert got == pytest.approx(np.mean(np.abs(actual - hist[-1])) / scale)
+    summary = backtest_summary(rows)
+    assert list(summary.cutoff) == [1, 0, "mean"] and (summary.series == 3).all()
+    assert 0 <= summary.coverage.iloc[-1] <= 1

@@ -83,3 +83,11 @@ def test_a_bad_series_is_named_with_its_line_and_exit_1(long_csv, tmp_path):
 def test_a_long_table_whose_id_column_is_misspelled(long_csv):
     r = _invoke(long_csv, "--id", "unique", *FAST)
     assert r.exit_code == 1 and "--id" in r.output and "unique_id" in r.output
+
+
+def test_a_panel_backtest_table_and_json(long_csv):
+    r = _invoke(long_csv, *FAST, "--backtest", "2", "--format", "json")
+    assert r.exit_code == 0, r.output
+    payload = json.loads(r.stdout)
+    assert [row["cutoff"] for row in payload["backtest"]] == [1, 0, "mean"]
+    assert len(payload["series"]) == 8

@@ -98,6 +98,9 @@ def run_panel_command(
     from tutor.cli_forecast.progress import Progress
 
     config = PanelConfig(forecast_config(csv, fields), id=panel["id"], wide=panel["wide"])
+    if backtest is not None:
+        _backtest(config, backtest, fmt, out)
+        return
     try:
         if panel["workers"] or panel["scheduler"] or panel["partitions"]:
             result = _run_partitions(config, panel)
@@ -140,13 +143,56 @@ def _run_partitions(config, panel: dict):
             cluster.close()
 
 
+def _backtest(config, n: int, fmt: str, out: Path | None) -> None:
+    """--backtest N on a panel: every cut-off's panel run, each series scored after its own."""
+    import json
+
+    from engine.data import DataError
+    from engine.forecast import ForecastError
+    from engine.panel.backtest import backtest_summary, panel_backtest
+    from tutor.cli_forecast.panel_report import backtest_table
+
+    try:
+        rows = panel_backtest(config, n)
+    except (DataError, ForecastError) as e:
+        raise click.ClickException(flags(_panel_flags(str(e)))) from None
+    summary = backtest_summary(rows)
+    payload = {
+        "backtest": _records(summary),
+        "series": _records(rows),
+        "horizon": config.forecast.horizon,
+    }
+    if out is not None:
+        _write_backtest(out, rows, payload)
+    if fmt == "json":
+        click.echo(json.dumps(payload, indent=2))
+    elif fmt == "csv":
+        click.echo(rows.to_csv(index=False), nl=False)
+    else:
+        click.echo(backtest_table(summary, config.forecast.horizon))
+
+
+def _records(frame) -> list[dict]:
+    from engine.panel.result import _clean
+
+    return _clean(frame.astype(object).to_dict(orient="records"))
+
+
+def _write_backtest(out: Path, rows, payload: dict) -> None:
+    import json
+
+    if out.suffix.lower() == ".json":
+        _atomic(out, lambda tmp: Path(tmp).write_text(json.dumps(payload, indent=2) + "\n"))
+    elif out.suffix.lower() == ".parquet":
+        _atomic(out, lambda tmp: _parquet(rows, tmp))
+    else:
+        _atomic(out, lambda tmp: rows.to_csv(tmp, index=False))
+
+
 def _check_usage(out: Path | None, backtest, fields: dict) -> None:
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise click.UsageError(f"--out must end in .csv, .json or .parquet, not {out.name!r}")
-    given = {
-        "--backtest": backtest,
-        **{f"--{k}": fields.get(k) for k in ("save", "load", "future")},
-    }
+    given = {f"--{k}": fields.get(k) for k in ("save", "load", "future")}
     for flag, value in given.items():
         if value is not None:
             raise click.UsageError(f"{flag} does not work on a panel yet")
@@ -173,21 +219,28 @@ def _iso(dates) -> list[str]:
 
 
 def _write(out: Path, frame, result) -> None:
-    """--out as CSV, JSON or Parquet, written to a temporary file and moved into place, so a
-    failed write never leaves half a file where an old one was."""
+    """--out as CSV, JSON or Parquet."""
+    import json
+
     suffix = out.suffix.lower()
+    if suffix == ".json":
+        _atomic(
+            out, lambda tmp: Path(tmp).write_text(json.dumps(result.to_json(), indent=2) + "\n")
+        )
+    elif suffix == ".parquet":
+        _atomic(out, lambda tmp: _parquet(frame, tmp))
+    else:
+        _atomic(out, lambda tmp: frame.to_csv(tmp, index=False))
+
+
+def _atomic(out: Path, write: Callable[[str], None]) -> None:
+    """`write` into a temporary file beside `out`, then moved into place: a failed write never
+    leaves half a file where an old one was."""
     folder = out.parent if str(out.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=folder)
     os.close(fd)
     try:
-        if suffix == ".json":
-            import json
-
-            Path(tmp).write_text(json.dumps(result.to_json(), indent=2) + "\n")
-        elif suffix == ".parquet":
-            _parquet(frame, tmp)
-        else:
-            frame.to_csv(tmp, index=False)
+        write(tmp)
         os.replace(tmp, out)
     except OSError as e:
         raise click.ClickException(f"cannot write {out}: {e.strerror or e}") from None

@@ -109,3 +109,28 @@ def _forecast(result) -> list[str]:
 
 
 SHOWN = 3
+
+
+def backtest_table(summary, horizon: int) -> str:
+    """The panel backtest, one line per cut-off and the mean, 80 columns wide."""
+    lines = [
+        f"Panel backtest: {len(summary) - 1} cut-offs, {horizon}-step forecasts after each "
+        "series' own cut-off",
+        "(cut-off k: the last k+1 horizons of every series unseen; MASE per series)",
+        f"{'cut-off':<9}{'series':>7}{'forecast':>11}{'naive':>9}{'snaive':>9}"
+        f"{'beats snaive':>14}{'coverage':>10}",
+    ]
+    for r in summary.to_dict(orient="records"):
+        beats = r.get("beats_seasonal_naive")
+        cover = r.get("coverage")
+        lines.append(
+            f"{str(r['cutoff']):<9}{r['series']:>7}"
+            + "".join(
+                f"{format_metric(r[f'{m}_gmean_mase']):>{w}}"
+                for m, w in (("forecast", 11), ("naive", 9), ("seasonal_naive", 9))
+            )
+            + f"{'-' if beats is None else f'{beats:.0%}':>14}"
+            + f"{'-' if cover is None or cover != cover else f'{cover:.1%}':>10}"
+        )
+    lines.append("(geometric mean of the series' MASE; mean: each series' MASE over the cut-offs)")
+    return "\n".join(lines)
