@@ -143,10 +143,14 @@ def test_every_run_option_sets_a_config_field_that_flags_names_back():
 
     from engine.forecast import ForecastConfig
     from tutor.cli_forecast import flags, forecast
+    from tutor.cli_forecast.panel import PANEL_FIELDS
 
     signature = inspect.signature(forecast.callback).parameters.values()
     own = {p.name for p in signature if p.kind is not inspect.Parameter.VAR_KEYWORD}
-    run_options = [p for p in forecast.params if p.name not in own]
+    # the panel options steer a panel run (engine.panel.run.PanelConfig, Dask), not a field
+    panel = [p for p in forecast.params if p.name in PANEL_FIELDS]
+    assert [f"--{p.name}" for p in panel] == [p.opts[0] for p in panel] and len(panel) == 5
+    run_options = [p for p in forecast.params if p.name not in own and p.name not in PANEL_FIELDS]
     assert len(run_options) > 20
     fields = ForecastConfig.__dataclass_fields__
     for option in run_options:
