@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shlex
@@ -136,12 +137,31 @@ def examples() -> list[list[str]]:
     return found
 
 
+def _panel_files(rides: Path) -> None:
+    """The tables the README's panel examples name, made from the exported series: three
+    stores (long, as panel.csv with the peers' names, sales.csv/.parquet with others), and
+    the same as a wide table."""
+    y = pd.read_csv(rides, parse_dates=["date"]).tail(150)
+    long = pd.concat(
+        [pd.DataFrame({"store": f"s{k}", "day": y.date, "sales": y.rides * (1 + k / 10)})
+         for k in range(3)]
+    )  # fmt: skip
+    long.to_csv(rides.parent / "sales.csv", index=False)
+    if importlib.util.find_spec("pyarrow"):
+        long.to_parquet(rides.parent / "sales.parquet", index=False)
+    peers = long.rename(columns={"store": "unique_id", "day": "ds", "sales": "y"})
+    peers.to_csv(rides.parent / "panel.csv", index=False)
+    wide = long.pivot(index="day", columns="store", values="sales").reset_index()
+    wide.to_csv(rides.parent / "wide.csv", index=False)
+
+
 def test_readme_and_help_examples_run_on_a_fresh_install(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     cases = examples()
     assert len(cases) >= 8
     exports = [c for c in cases if "--export-data" in c]
     assert exports and run(*exports[0]).exit_code == 0  # writes rides.csv
+    _panel_files(tmp_path / "rides.csv")
     for args in cases:
         if "--export-data" in args:
             continue

@@ -69,9 +69,12 @@ def take_panel(csv: Path | None, fields: dict[str, Any]) -> dict[str, Any] | Non
 
 def _has_peer_id(csv: Path) -> bool:
     """Whether the table's header has `unique_id` (read without loading the table)."""
+    from engine.files import file_kind
     from engine.panel.tables import PARQUET_SUFFIXES, PEER_ID
 
     try:
+        if file_kind(csv) != "file":  # a pipe would block here: the run names what it is
+            return False
         if csv.suffix.lower() in PARQUET_SUFFIXES:
             import pyarrow.parquet as pq
 
