@@ -19,8 +19,8 @@ from engine.baselines import every_baseline, season_length
 from engine.forecast.config import ForecastError, checked
 from engine.metrics import mase
 from engine.panel.result import gmean
-from engine.panel.run import PanelConfig, run_panel
-from engine.panel.tables import PanelData, load_panel
+from engine.panel.run import PanelConfig, read_panel, run_panel
+from engine.panel.tables import PanelData
 
 
 def panel_backtest(
@@ -37,10 +37,7 @@ def panel_backtest(
     if cutoffs < 1:
         raise ForecastError("a backtest needs at least one cut-off")
     if panel is None:
-        panel = load_panel(
-            cfg.data, id=config.id, date=cfg.date, targets=cfg.targets or None,
-            covariates=cfg.covariates or (), fill=cfg.fill, wide=config.wide,
-        )  # fmt: skip
+        panel = read_panel(config)
     h, season = cfg.horizon, season_length(panel.freq, cfg.season)
     rows = []
     for i, k in enumerate(range(cutoffs - 1, -1, -1)):

@@ -16,8 +16,8 @@ from typing import Any
 
 from engine.forecast.config import ForecastError, checked
 from engine.panel.result import PanelResult
-from engine.panel.run import PanelConfig, run_panel, settle
-from engine.panel.tables import PanelData, load_panel
+from engine.panel.run import PanelConfig, read_panel, run_panel, settle
+from engine.panel.tables import PanelData
 
 
 def partition(panel: PanelData, n: int) -> list[PanelData]:
@@ -49,10 +49,7 @@ def run_partitions(
     else one after another in this process (the reference the cluster must equal)."""
     cfg = checked(config.forecast)
     if panel is None:
-        panel = load_panel(
-            cfg.data, id=config.id, date=cfg.date, targets=cfg.targets or None,
-            covariates=cfg.covariates or (), fill=cfg.fill, wide=config.wide,
-        )  # fmt: skip
+        panel = read_panel(config)
     settled, notes = settle(cfg, panel)
     part_config = dataclasses.replace(config, forecast=dataclasses.replace(settled, data=None))
     parts = partition(panel, partitions)

@@ -83,10 +83,7 @@ def run_panel(
     if cfg.load is not None or cfg.save is not None:
         raise ForecastError("a panel run cannot `save` or `load` a checkpoint yet")
     if panel is None:
-        panel = load_panel(
-            cfg.data, id=config.id, date=cfg.date, targets=cfg.targets or None,
-            covariates=cfg.covariates or (), fill=cfg.fill, wide=config.wide,
-        )  # fmt: skip
+        panel = read_panel(config)
     if cfg.covariates:
         raise ForecastError("a panel run does not take covariates yet")
     plan = _plan(cfg, panel)
@@ -118,6 +115,15 @@ def run_panel(
         target=panel.target, date_column=panel.date_column,
         warnings=list(dict.fromkeys(panel.warnings + plan.warnings)), notes=plan.notes,
         training=training,
+    )  # fmt: skip
+
+
+def read_panel(config: PanelConfig) -> PanelData:
+    """The panel config.forecast.data holds, read as the config says."""
+    cfg = config.forecast
+    return load_panel(
+        cfg.data, id=config.id, date=cfg.date, targets=cfg.targets or None,
+        covariates=cfg.covariates or (), fill=cfg.fill, wide=config.wide,
     )  # fmt: skip
 
 
