@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from engine.baselines import season_length
-from engine.data import DataError, future_dates
+from engine.data import future_dates
 from engine.forecast import defaults
 from engine.forecast.config import ForecastConfig, ForecastError, checked
 from engine.forecast.inputs import available_modes
@@ -38,6 +38,7 @@ from engine.panel.choice import SeriesChoice, bands, choose_series
 from engine.panel.result import PanelResult, SeriesForecast
 from engine.panel.sampling import PanelArrays, WindowSampler, stack, trainable
 from engine.panel.tables import PanelData, load_panel
+from engine.table_input import DataError
 
 
 @dataclass
@@ -124,6 +125,7 @@ def read_panel(config: PanelConfig) -> PanelData:
     return load_panel(
         cfg.data, id=config.id, date=cfg.date, targets=cfg.targets or None,
         covariates=cfg.covariates or (), fill=cfg.fill, wide=config.wide,
+        reading=cfg.reading(), max_fill=cfg.max_fill,
     )  # fmt: skip
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data import DataError
 from engine.forecast.inputs import Framed, frame_windows, scale_floor
+from engine.table_input import DataError
 
 # the windows one epoch (or one holdout batch) may take in memory, float32; beyond it the
 # per-series draw is reduced, and a panel whose rows alone exceed MAX_PANEL_ROWS is refused

@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.data import DataError, SeriesData, load_series
+from engine.data import SeriesData, load_series
 from engine.table_input import (
+    DataError,
     Rows,
     detect_date_column,
     mostly_numeric,
@@ -54,7 +55,9 @@ class PanelData:
         return len(self.series)
 
 
-def read_table(source: str | os.PathLike | pd.DataFrame) -> tuple[pd.DataFrame, bool, str]:
+def read_table(
+    source: str | os.PathLike | pd.DataFrame, reading=None
+) -> tuple[pd.DataFrame, bool, str]:
     """(table with a fresh RangeIndex, whether its rows are CSV lines, its name)."""
     if isinstance(source, pd.DataFrame):
         df = source.reset_index() if isinstance(source.index, pd.DatetimeIndex) else source
@@ -62,7 +65,7 @@ def read_table(source: str | os.PathLike | pd.DataFrame) -> tuple[pd.DataFrame, 
     path = Path(source)
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _read_parquet(path), False, str(path)
-    return read_csv(path), True, str(path)
+    return read_csv(path, reading), True, str(path)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -96,10 +99,12 @@ def load_panel(
     covariates: list[str] | tuple[str, ...] = (),
     fill: str | None = None,
     wide: bool = False,
+    reading=None,
+    max_fill: float | None = None,
 ) -> PanelData:
     """Read and check a panel: long (`id` names the id column; a `unique_id` column is found
     without it) or, with `wide`, one series per target column."""
-    df, from_csv, name = read_table(source)
+    df, from_csv, name = read_table(source, reading)
     df.columns = [str(c).strip() for c in df.columns]
     id_col = None if wide else long_id_column(df, id)
     if id_col is None and not wide:
@@ -107,7 +112,7 @@ def load_panel(
             f"{name} has no id column: name the column that says which series a row belongs "
             "to with `id` (or call it unique_id), or read one series per column with `panel`"
         )
-    lines = _LineNames(from_csv)
+    lines = _LineNames(from_csv, reading, max_fill)
     if wide:
         panel = _wide(df, name, lines, date, targets, list(covariates), fill)
     else:
@@ -191,7 +196,7 @@ def _dates_once(df: pd.DataFrame, date: str, lines: _LineNames) -> list[str]:
     are the file's, settled by every row (a day above 12 in any series), not guessed again for
     each series; errors name the file's lines."""
     said: list[str] = []
-    df[date] = parse_date_column(df[date], date, Rows(lines.from_csv), said)
+    df[date] = parse_date_column(df[date], date, Rows(lines.from_csv), said, lines.reading)
     return said
 
 
@@ -217,6 +222,8 @@ def _check_each(pieces, name, lines, id_col, target, date, covariates, fill) -> 
                 targets=[frame.columns[1]],
                 covariates=covariates,
                 fill=fill,
+                reading=lines.reading,
+                max_fill=lines.max_fill,
             )
         except DataError as e:
             failures.append(f"series {key!r}: {lines.rename(str(e), pos)}")
@@ -272,8 +279,9 @@ class _LineNames:
     """Row names of one series' frame (load_series calls them "row N") turned back into the
     whole table's: "line N" of a CSV, "row N" of a DataFrame."""
 
-    def __init__(self, from_csv: bool) -> None:
+    def __init__(self, from_csv: bool, reading=None, max_fill=None) -> None:
         self.from_csv = from_csv
+        self.reading, self.max_fill = reading, max_fill  # how the file is read (engine.data)
 
     def one(self, i: int) -> str:
         return f"line {int(i) + 2}" if self.from_csv else f"row {int(i)}"

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import lstm_tutor
-from engine.data import DataError
 from engine.panel.result import PanelResult
+from engine.table_input import DataError
 from tests.engine.panel_data import seasonal_panel
 
 FAST = {"epochs": 2, "hidden": 8, "patience": None}

@@ -107,8 +107,8 @@ def test_the_same_seed_gives_the_same_panel_forecast():
 
 
 def test_a_panel_beyond_the_memory_cap_is_refused_with_what_to_do(monkeypatch):
-    from engine.data import DataError
     from engine.panel import sampling
+    from engine.table_input import DataError
 
     monkeypatch.setattr(sampling, "MAX_PANEL_ROWS", 100)
     with pytest.raises(DataError, match="more than the 100 one process holds.*partitions"):

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import DataError
 from engine.panel import load_panel
+from engine.table_input import DataError
 from tests.engine.panel_data import seasonal_panel
 
 

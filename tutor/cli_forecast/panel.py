@@ -94,9 +94,9 @@ def run_panel_command(
 
     _check_usage(out, backtest, fields)
     cli_checks.output_file(out, "--out")
-    from engine.data import DataError
     from engine.forecast import ForecastError
     from engine.panel.run import PanelConfig, run_panel
+    from engine.table_input import DataError
     from tutor.cli_forecast.options import forecast_config
     from tutor.cli_forecast.progress import Progress
 
@@ -150,9 +150,9 @@ def _backtest(config, n: int, fmt: str, out: Path | None) -> None:
     """--backtest N on a panel: every cut-off's panel run, each series scored after its own."""
     import json
 
-    from engine.data import DataError
     from engine.forecast import ForecastError
     from engine.panel.backtest import backtest_summary, panel_backtest
+    from engine.table_input import DataError
     from tutor.cli_forecast.panel_report import backtest_table
 
     try:
