@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from engine.baselines import every_baseline, season_length
-from engine.forecast.config import ForecastError, checked
+from engine.forecast.config import ForecastError
 from engine.metrics import mase
 from engine.panel.result import gmean
-from engine.panel.run import PanelConfig, read_panel, run_panel
+from engine.panel.run import PanelConfig, checked_panel, run_panel
 from engine.panel.tables import PanelData
 
 
@@ -33,11 +33,10 @@ def panel_backtest(
     """One row per cut-off and series: cutoff (horizons before the end, counted back),
     id, forecast_by, and the MASE of the forecast, naive and seasonal naive on the steps after
     the cut-off (NaN where undefined), with `covered`/`n_interval` for the first interval."""
-    cfg = checked(config.forecast)
     if cutoffs < 1:
         raise ForecastError("a backtest needs at least one cut-off")
-    if panel is None:
-        panel = read_panel(config)
+    config, panel = checked_panel(config, panel)
+    cfg = config.forecast
     h, season = cfg.horizon, season_length(panel.freq, cfg.season)
     rows = []
     for i, k in enumerate(range(cutoffs - 1, -1, -1)):

@@ -14,9 +14,9 @@ import dataclasses
 import logging
 from typing import Any
 
-from engine.forecast.config import ForecastError, checked
+from engine.forecast.config import ForecastError
 from engine.panel.result import PanelResult
-from engine.panel.run import PanelConfig, read_panel, run_panel, settle
+from engine.panel.run import PanelConfig, checked_panel, run_panel, settle
 from engine.panel.tables import PanelData
 
 
@@ -47,9 +47,8 @@ def run_partitions(
 ) -> PanelResult:
     """The panel forecast in `partitions` parts: on a dask.distributed Client when given,
     else one after another in this process (the reference the cluster must equal)."""
-    cfg = checked(config.forecast)
-    if panel is None:
-        panel = read_panel(config)
+    config, panel = checked_panel(config, panel)
+    cfg = config.forecast
     settled, notes = settle(cfg, panel)
     part_config = dataclasses.replace(config, forecast=dataclasses.replace(settled, data=None))
     parts = partition(panel, partitions)

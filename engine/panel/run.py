@@ -80,11 +80,10 @@ def run_panel(
     should_stop: Callable[[], bool] | None = None,
 ) -> PanelResult:
     """Forecast every series of a panel (read from config.forecast.data unless given)."""
-    cfg = checked(config.forecast)
-    if cfg.load is not None or cfg.save is not None:
+    if config.forecast.load is not None or config.forecast.save is not None:
         raise ForecastError("a panel run cannot `save` or `load` a checkpoint yet")
-    if panel is None:
-        panel = read_panel(config)
+    config, panel = checked_panel(config, panel)
+    cfg = config.forecast
     if cfg.covariates:
         raise ForecastError("a panel run does not take covariates yet")
     plan = _plan(cfg, panel)
@@ -117,6 +116,17 @@ def run_panel(
         warnings=list(dict.fromkeys(panel.warnings + plan.warnings)), notes=plan.notes,
         training=training,
     )  # fmt: skip
+
+
+def checked_panel(config: PanelConfig, panel: PanelData | None) -> tuple[PanelConfig, PanelData]:
+    """The panel (read unless given) and the config checked, its horizon by the panel's
+    frequency when none is given (as a single series' run chooses it)."""
+    if panel is None:
+        panel = read_panel(config)
+    cfg = config.forecast
+    if cfg.horizon is None:
+        cfg = dataclasses.replace(cfg, horizon=defaults.default_horizon(panel.freq))
+    return dataclasses.replace(config, forecast=checked(cfg)), panel
 
 
 def read_panel(config: PanelConfig) -> PanelData:

@@ -251,8 +251,9 @@ VARIANTS = [
     Variant("weekly", lambda: series_csv("W-SUN", 80, "2019-01-06", 52), freq="W-SUN",
             last=last("W-SUN", 80, "2019-01-06"), season=52, horizon=13),
     # --- long and wide tables
+    # the peers' unique_id, ds, y is a panel without flags (issue 19): each series on its grid
     Variant("long-unique-id-ds-y", lambda: _long("unique_id", ["A", "B", "C"]),
-            refused=("long table", "--id unique_id")),
+            freq="D", last=last("D", 30), horizon=14),
     Variant("long-store-date-sales", lambda: _long("store", ["north", "south"], "date"),
             refused=("long table", "--id store")),
     Variant("long-numeric-ids", lambda: _long("id", [1, 2, 3]),
