@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.forecast.candidates import network_candidates
-from engine.forecast.intervals import calibrate
+from engine.forecast.intervals import calibrate, scaled_errors
 from engine.forecast.networks import Network
 from engine.forecast.result import interval_column
 from engine.forecast.selection import Selection, combine_with, select
@@ -67,7 +67,7 @@ def choose_series(key: Any, s: Setting, networks: list[Network]) -> SeriesChoice
 
 def bands(s: Setting, choice: SeriesChoice, values: np.ndarray) -> dict[float, tuple]:
     """{level: (lower, upper)} from `calibrate` on this series' own holdout errors."""
-    columns = calibrate(s, choice.selection, values[:, None])
+    columns = calibrate(s, values[:, None], scaled_errors(s, choice.selection))
     t = s.series.targets[0]
     return {
         float(level): (columns[interval_column(t, "lower", level)],
