@@ -104,33 +104,62 @@ def validate_config(d: dict | ForecastConfig) -> list[str]:
         d = {f.name: getattr(d, f.name) for f in dataclasses.fields(d)}
     known = {f.name for f in dataclasses.fields(ForecastConfig)}
     p = [f"unknown forecast option {k!r}" for k in sorted(set(d) - known)]
-    choices = {
-        "dataset": DATASETS,
-        "model": MODELS,
-        "strategy": STRATEGIES,
-        "optimizer": OPTIMIZERS,
-        "loss": LOSSES,
-        "scaling": SCALINGS,
-        "device": DEVICES,
-        "inputs": INPUTS,
-    }
-    for k, allowed in choices.items():
-        if k in d and d[k] not in allowed:
-            p.append(f"`{k}` must be one of {', '.join(allowed)}, not {d[k]!r}")
-    if d.get("fill") is not None and d["fill"] not in FILLS:
-        p.append(f"`fill` must be interpolate or ffill, not {d['fill']!r}")
-    for k in ("horizon", "layers"):
-        v = d.get(k, 1)
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            p.append(f"`{k}` must be a positive integer, not {v!r}")
-    for k in ("window", "hidden", "epochs", "batch_size", "test_size", "patience", "season",
-              "threads", "seeds"):  # fmt: skip
-        v = d.get(k)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
-            p.append(f"`{k}` must be a positive integer, not {v!r}")
+    p += choice_problems(d) + count_problems(d)
     if not 0 <= float(d.get("dropout", 0.0)) < 1:
         p.append(f"`dropout` must be in [0, 1), not {d['dropout']!r}")
-    p += limit_problems(d) + reading_problems(d)
+    p += limit_problems(d) + reading_problems(d) + shape_problems(d)
+    return p
+
+
+CHOICES = {
+    "dataset": DATASETS,
+    "model": MODELS,
+    "strategy": STRATEGIES,
+    "optimizer": OPTIMIZERS,
+    "loss": LOSSES,
+    "scaling": SCALINGS,
+    "device": DEVICES,
+    "inputs": INPUTS,
+}
+
+# counts that may be left out (None: chosen from the series)
+OPTIONAL_COUNTS = ("window", "hidden", "epochs", "batch_size", "test_size", "patience", "season",
+                   "threads", "seeds")  # fmt: skip
+
+
+def choice_problems(d: dict) -> list[str]:
+    """Options whose value must be one of the vocabulary's names."""
+    p = [
+        f"`{k}` must be one of {', '.join(allowed)}, not {d[k]!r}"
+        for k, allowed in CHOICES.items()
+        if k in d and d[k] not in allowed
+    ]
+    if d.get("fill") is not None and d["fill"] not in FILLS:
+        p.append(f"`fill` must be interpolate or ffill, not {d['fill']!r}")
+    return p
+
+
+def _positive_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+
+def count_problems(d: dict) -> list[str]:
+    """Whole, positive counts: horizon and layers always, the others when given."""
+    p = [
+        f"`{k}` must be a positive integer, not {d.get(k, 1)!r}"
+        for k in ("horizon", "layers")
+        if not _positive_int(d.get(k, 1))
+    ]
+    for k in OPTIONAL_COUNTS:
+        v = d.get(k)
+        if v is not None and not _positive_int(v):
+            p.append(f"`{k}` must be a positive integer, not {v!r}")
+    return p
+
+
+def shape_problems(d: dict) -> list[str]:
+    """The test split given one way, interval levels in percent, column lists as lists."""
+    p = []
     if d.get("test_size") is not None and d.get("test_start") is not None:
         p.append("give `test_size` or `test_start`, not both")
     levels = d.get("intervals") or []
