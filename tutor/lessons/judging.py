@@ -150,12 +150,24 @@ def judge_number(case: StepCase, value: np.ndarray, typed: list[TypedNumber] | N
         return _judge_integer(case, v, r)
     ok = [_exact(a, b) or _ok(case, a, b, w) for a, b, w in zip(v, r, written, strict=True)]
     if all(ok):
-        # More figures than asked can show which value the learner actually computed.
-        if not all(_explains(case, a, b, w) for a, b, w in zip(v, r, written, strict=True)):
-            found = _number_diagnosis(case, v, r, written)
-            if found is not None:
-                return Verdict(False, found.message, found.message, found.key)
-        return _unambiguous(case, v, r, written)
+        return _judge_right(case, v, r, written)
+    return _judge_wrong(case, v, r, written, ok)
+
+
+def _judge_right(case: StepCase, v: np.ndarray, r: np.ndarray, written: list) -> Verdict:
+    """Every element right to the precision asked."""
+    # More figures than asked can show which value the learner actually computed.
+    if not all(_explains(case, a, b, w) for a, b, w in zip(v, r, written, strict=True)):
+        found = _number_diagnosis(case, v, r, written)
+        if found is not None:
+            return Verdict(False, found.message, found.message, found.key)
+    return _unambiguous(case, v, r, written)
+
+
+def _judge_wrong(
+    case: StepCase, v: np.ndarray, r: np.ndarray, written: list, ok: list[bool]
+) -> Verdict:
+    """Some element wrong: too few figures, the sign, a known mistake, or which elements."""
     short = [
         good or (w is not None and _short(case, a, b, w))
         for good, a, b, w in zip(ok, v, r, written, strict=True)
