@@ -12,7 +12,7 @@ from tutor.lessons.schema import RunStep
 
 def pending_asks(step: Any, answers: Mapping[str, str]) -> list[Any]:
     """The `ask` entries of a run step that the answers do not fill yet."""
-    if not isinstance(step, RunStep):
+    if not step.runs_job:
         return []  # only run steps ask before they start
     return [ask for ask in step.ask if not str(answers.get(ask.key, "")).strip()]
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from tutor.lessons.givens import GivenError, given_value
 from tutor.lessons.quantities import QuantityError, split_quantity
-from tutor.lessons.schema import Derived, FormulaStep, Lesson, NumericStep, RunStep
+from tutor.lessons.schema import Derived, FormulaStep, Lesson, NumericStep
 from tutor.lessons.unroll import CellRun, unroll
 
 ValueStep = NumericStep | FormulaStep
@@ -57,7 +57,7 @@ class LessonReferences:
         self.results = dict(results or {})  # run steps' results recorded so far
         self.pending: dict[str, str] = {}  # step id -> the run step whose results it awaits
         for index, step in enumerate(lesson.steps):
-            if isinstance(step, NumericStep | FormulaStep):
+            if step.valued:
                 waiting = self._awaits(step)
                 if waiting:
                     self.pending[step.id] = waiting
@@ -80,7 +80,7 @@ class LessonReferences:
                 break
             if step.id in self.values:
                 names[step.id] = self.values[step.id]
-            for name in step.results if isinstance(step, RunStep) else ():
+            for name in step.declared_results:
                 if name in self.results:
                     names[name] = self.results[name]
         return names
@@ -106,7 +106,7 @@ class LessonReferences:
     def names_for(self, step: Any) -> dict[str, np.ndarray]:
         """What a learner's expression for `step` may use (a formula step may restrict it)."""
         names = self.names_before(step.id)
-        if not isinstance(step, FormulaStep) or step.names is None:
+        if not step.formula_only or step.names is None:
             return names
         return {n: names[n] for n in step.names if n in names}
 

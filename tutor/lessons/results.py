@@ -26,7 +26,7 @@ def declared_before(lesson: Lesson, step_id: str | None) -> dict[str, str]:
     for step in lesson.steps:
         if step.id == step_id:
             break
-        if isinstance(step, RunStep):
+        if step.runs_job:
             out.update({name: step.id for name in step.results})
     return out
 

@@ -188,7 +188,7 @@ class ValueAnswers:
                 precision=None if legacy else Precision(spec.figures, spec.decimals),
                 tolerance=(step.tolerance.rtol, step.tolerance.atol),
                 integer=step.integer,
-                is_formula=isinstance(step, FormulaStep),
+                is_formula=step.formula_only,
             )
         return self._cases[step.id]
 

@@ -84,7 +84,7 @@ def check_jobs(checkers: list[LessonChecker]) -> None:
         (checker, index, step)
         for checker in checkers
         for index, step in enumerate(checker.lesson.steps)
-        if isinstance(step, RunStep)
+        if step.runs_job
     ]
     found = job_problems([{**step.job, **_stand_ins(step)} for _, _, step in runs])
     for (checker, index, step), messages in zip(runs, found, strict=True):

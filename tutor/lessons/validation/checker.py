@@ -18,7 +18,7 @@ from tutor.lessons import display, formula
 from tutor.lessons.locate import Loc, mark_of
 from tutor.lessons.problems import Problem
 from tutor.lessons.references import LessonReferences, StepReferenceError, agree
-from tutor.lessons.schema import FormulaStep, Lesson, NumericStep
+from tutor.lessons.schema import Lesson
 from tutor.lessons.validation import learners, structure, texts
 from tutor.lessons.validation.findings import SampledFindings
 from tutor.lessons.validation.sampling import FULL_SEEDS, describe, number_learners, sampled_lesson
@@ -87,11 +87,7 @@ class LessonChecker:
         refs = LessonReferences(self.sampled, seed, errors, results=self._stand_ins())
         self.who = describe(self.lesson, refs.givens) if seed else ""
         steps = self.lesson.steps
-        self.broken = {
-            s.id
-            for s in steps
-            if isinstance(s, NumericStep | FormulaStep) and s.id not in refs.values
-        }
+        self.broken = {s.id for s in steps if s.valued and s.id not in refs.values}
         for err in errors:
             # A step whose reference uses a broken step's value fails too: report the cause only.
             step_index = err.loc[1] if err.loc[:1] == ("steps",) and len(err.loc) > 1 else None
@@ -104,7 +100,7 @@ class LessonChecker:
             if step.id in self.broken:
                 continue  # reported above; steps that do not use its value are still checked
             texts.check_texts(self, index, step, refs)
-            if isinstance(step, NumericStep | FormulaStep):
+            if step.valued:
                 self.check_same_meaning(index, step, refs)
                 learners.check_value_step(self, index, step, refs, seed, session)
         return refs.givens
@@ -122,7 +118,7 @@ class LessonChecker:
                 self.add(err.loc, f"{err.message} (for the learner whose {self.who})")
         session = LessonSession(self.sampled, references=refs)
         for index, step in enumerate(self.lesson.steps):
-            if isinstance(step, NumericStep | FormulaStep) and step.id in refs.values:
+            if step.valued and step.id in refs.values:
                 learners.check_numbers(self, index, step, refs, session)
 
     def uses_broken(self, step: Any) -> bool:

@@ -16,7 +16,6 @@ from tutor.lessons.judging import distinct, tight
 from tutor.lessons.locate import Loc
 from tutor.lessons.precision import Precision, flat
 from tutor.lessons.references import LessonReferences
-from tutor.lessons.schema import FormulaStep
 
 if TYPE_CHECKING:
     from tutor.lessons.runtime import LessonSession
@@ -71,7 +70,7 @@ def check_numbers(
             continue  # reported for the fully checked learners
         check_as_number(checker, session, step, loc, wrong, f"mistake `{mistake.expression}`")
     _check_built_in(checker, index, step, refs, session)
-    if not isinstance(step, FormulaStep) and session.check(step.id, "0").correct:
+    if not step.formula_only and session.check(step.id, "0").correct:
         loc = ("steps", index, "quantity" if step.quantity else "reference")
         checker.findings.note_unsolved(
             loc,
@@ -101,7 +100,7 @@ def check_as_number(
 ) -> None:
     """A mistake's value typed as a learner would type it must not be accepted."""
     expected = session.refs.values[step.id]
-    if isinstance(step, FormulaStep) or not distinct(wrong, expected):
+    if step.formula_only or not distinct(wrong, expected):
         return  # a formula step refuses numbers; an equal value is no mistake here
     if wrong.size != expected.size:
         return
@@ -133,7 +132,7 @@ def check_unsolved(
     note = checker.findings.note_unsolved
     loc = ("steps", index, "quantity" if step.quantity else "reference")
     case = session.case(step)
-    if not isinstance(step, FormulaStep) and session.check(step.id, "0").correct:
+    if not step.formula_only and session.check(step.id, "0").correct:
         note(
             loc,
             f"step {step.id} would pass unsolved: an answer of 0 is accepted "
@@ -161,7 +160,7 @@ def check_unsolved(
                 "accepted; ask for a value the learner must compute",
             )
         elif (
-            not isinstance(step, FormulaStep)
+            not step.formula_only
             and value.size == expected.size
             and session.check(step.id, typed_as_learner(value, case)).correct
         ):
@@ -170,7 +169,7 @@ def check_unsolved(
                 f'step {step.id} would pass unsolved: copying the value of "{name}" is '
                 "accepted at the step's precision; ask for more figures or another value",
             )
-    if isinstance(step, FormulaStep) and session.check(step.id, display.exact(expected)).correct:
+    if step.formula_only and session.check(step.id, display.exact(expected)).correct:
         note(
             loc,
             f"step {step.id} would pass unsolved: the number itself is accepted as "

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.lessons.formula import FUNCTIONS
-from tutor.lessons.schema import ChoiceStep, FormulaStep, NumericStep
 from tutor.lessons.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def check_choice_bias(checker: LessonChecker) -> None:
     """Warn when the right options are mostly first or mostly the longest: a learner who
     picks by position or length should not do well (learners see them shuffled, but the
     longest stays the longest)."""
-    steps = [(i, s) for i, s in enumerate(checker.lesson.steps) if isinstance(s, ChoiceStep)]
+    steps = [(i, s) for i, s in enumerate(checker.lesson.steps) if s.offers_choices]
     if len(steps) < 2:
         return
     first = sum(s.choices[0].correct for _, s in steps)
@@ -106,7 +105,7 @@ def check_names(checker: LessonChecker) -> None:
             )
     earlier: set[str] = set(lesson.givens) | set(lesson.derived)
     for index, step in enumerate(lesson.steps):
-        allowed = step.names if isinstance(step, FormulaStep) else None
+        allowed = step.allowed_names
         for k, name in enumerate(allowed or []):
             if name not in earlier:
                 checker.add(
@@ -114,5 +113,5 @@ def check_names(checker: LessonChecker) -> None:
                     f'step {step.id}: "{name}" is not a '
                     f"given or an earlier step id{did_you_mean(name, earlier)}",
                 )
-        if isinstance(step, NumericStep | FormulaStep):
+        if step.valued:
             earlier.add(step.id)

@@ -10,7 +10,7 @@ from engine.job_spec import DEFAULTS
 from tutor.lessons import display, formula
 from tutor.lessons.locate import Loc
 from tutor.lessons.references import LessonReferences
-from tutor.lessons.schema import ChoiceStep, FormulaStep, NumericStep, RunStep
+from tutor.lessons.schema import RunStep
 from tutor.lessons.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -27,18 +27,18 @@ def check_texts(checker: LessonChecker, index: int, step: Any, refs: LessonRefer
     texts += [(("steps", index, "hints", k), h) for k, h in enumerate(step.hints)]
     if step.explanation:
         texts.append((("steps", index, "explanation"), step.explanation))
-    mistakes = step.mistakes if isinstance(step, NumericStep | FormulaStep) else []
+    mistakes = step.mistakes if step.valued else []
     for k, mistake in enumerate(mistakes):
         texts.append((("steps", index, "mistakes", k, "feedback"), mistake.feedback))
-    if isinstance(step, ChoiceStep):
+    if step.offers_choices:
         texts += [
             (("steps", index, "choices", k, "feedback"), c.feedback or "")
             for k, c in enumerate(step.choices)
         ]
     later = ids_from(checker, step.id)
-    if isinstance(step, RunStep):
+    if step.runs_job:
         check_result_paths(checker, index, step)
-    if isinstance(step, RunStep) and step.predict is not None:
+    if step.runs_job and step.predict is not None:
         texts.append((("steps", index, "predict", "prompt"), step.predict.prompt))
         own = {n: refs.results[n] for n in step.results if n in refs.results}
         for k, choice in enumerate(step.predict.choices):
@@ -56,7 +56,7 @@ def check_texts(checker: LessonChecker, index: int, step: Any, refs: LessonRefer
 def ids_from(checker: LessonChecker, step_id: str) -> set[str]:
     """This value step's id and the ids of the value steps after it."""
     steps = checker.lesson.steps
-    ids = [s.id for s in steps if isinstance(s, NumericStep | FormulaStep)]
+    ids = [s.id for s in steps if s.valued]
     own = [s.id for s in steps]
     start = own.index(step_id)
     return {i for i in ids if own.index(i) >= start}
